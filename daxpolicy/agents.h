@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Other agents that reconfigure dax devices or online hotplugged memory
+ * behind dax-policy's back: udev rules (daxctl's own, memory auto-online
+ * rules) and the kernel's auto_online_blocks. status warns about them.
+ */
+#ifndef DAXPOLICY_AGENTS_H
+#define DAXPOLICY_AGENTS_H
+
+#include <stddef.h>
+
+#include "discover.h"
+
+#define AGENT_WARNINGS_MAX 16
+
+struct agent_warnings {
+	size_t n;
+	char msg[AGENT_WARNINGS_MAX][384];
+};
+
+void agents_find(const struct snapshot *snap, struct agent_warnings *out);
+
+#endif

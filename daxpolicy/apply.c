@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "apply.h"
+#include "daxctl_verify.h"
+#include "holders.h"
+#include "memory.h"
+#include "modload.h"
+#include "sysroot.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DAX_DRIVERS "/sys/bus/dax/drivers"
+
+const char *dev_state_name(enum dev_state s)
+{
+	switch (s) {
+	case STATE_OK: return "ok";
+	case STATE_DRIFT: return "drift";
+	case STATE_BUSY: return "busy";
+	case STATE_ERROR: return "error";
+	}
+	return "?";
+}
+
+static const char *want_name(const struct plan_entry *e)
+{
+	return mode_name(e->want);
+}
+
+static int driver_write(const char *driver, const char *attr, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!str_printf(path, sizeof(path), DAX_DRIVERS "/%s/%s", driver, attr))
+		return -ENAMETOOLONG;
+	return sysroot_write(path, name, attr);
+}
+
+static bool driver_registered(const char *driver)
+{
+	char path[PATH_MAX];
+
+	return str_printf(path, sizeof(path), DAX_DRIVERS "/%s", driver) && sysroot_exists(path);
+}
+
+static void bound_driver(const char *name, char *out, size_t size)
+{
+	char path[PATH_MAX];
+
+	out[0] = '\0';
+	if (str_printf(path, sizeof(path), "/sys/bus/dax/devices/%s/driver", name) &&
+	    sysroot_link_name(path, out, size) != 0)
+		out[0] = '\0';
+}
+
+/* Step 2: leave DRIVER (remove_id, then unbind), and take NAME out of the
+ * id list of every other managed driver except KEEP_ID's. */
+static int leave_driver(const char *name, const char *driver, const char *keep_id,
+			char *err, size_t errlen)
+{
+	int rc;
+
+	if (driver && *driver) {
+		rc = driver_write(driver, "remove_id", name);
+		if (rc && rc != -ENOENT) {
+			snprintf(err, errlen, "remove_id on %s failed: %s", driver, strerror(-rc));
+			return rc;
+		}
+		rc = driver_write(driver, "unbind", name);
+		if (rc) {
+			snprintf(err, errlen, "unbind from %s failed: %s", driver, strerror(-rc));
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(managed_drivers); i++) {
+		const char *other = managed_drivers[i];
+
+		if ((driver && strcmp(other, driver) == 0) || (keep_id && strcmp(other, keep_id) == 0))
+			continue;
+		if (!driver_registered(other))
+			continue;
+		/* removing an id the driver does not hold is a no-op */
+		char path[PATH_MAX];
+
+		if (str_printf(path, sizeof(path), DAX_DRIVERS "/%s/remove_id", other))
+			sysroot_write(path, name, "scrub");
+	}
+	return 0;
+}
+
+/* Step 3: new_id, then bind unless new_id already bound it; verify. */
+static int join_driver(const char *name, const char *driver, char *err, size_t errlen)
+{
+	char now[DRIVER_NAME_MAX];
+	int rc;
+
+	rc = modload_driver(driver, err, errlen);
+	if (rc)
+		return rc;
+	rc = driver_write(driver, "new_id", name);
+	if (rc) {
+		snprintf(err, errlen, "new_id on %s failed: %s", driver, strerror(-rc));
+		return rc;
+	}
+	bound_driver(name, now, sizeof(now));
+	if (sysroot.dry_run || strcmp(now, driver) != 0) {
+		rc = driver_write(driver, "bind", name);
+		bound_driver(name, now, sizeof(now));
+		if (sysroot.dry_run)
+			return 0;
+		if (strcmp(now, driver) != 0) {
+			snprintf(err, errlen, "bind to %s failed: %s", driver,
+				 rc ? strerror(-rc) : now[0] ? now : "still unbound");
+			return rc ? rc : -ENXIO;
+		}
+	}
+	return 0;
+}
+
+/* Put DEV back the way it was before a failed change: OLD_DRIVER bound,
+ * system-ram memory onlined the way it was. Best effort, loud on failure. */
+static void restore(struct snapshot *snap, struct dax_device *dev, const char *old_driver,
+		    const struct dax_memory *old_mem)
+{
+	char now[DRIVER_NAME_MAX], err[256] = "";
+
+	bound_driver(dev->name, now, sizeof(now));
+	if (strcmp(now, old_driver) != 0) {
+		if (now[0])
+			leave_driver(dev->name, now, old_driver, err, sizeof(err));
+		if (old_driver[0] && join_driver(dev->name, old_driver, err, sizeof(err)) != 0)
+			msg_error("%s: could not bind %s again: %s", dev->name, old_driver, err);
+	}
+	if (strcmp(old_driver, "kmem") == 0 && old_mem->online) {
+		enum online_policy was = old_mem->movable == old_mem->online ? ONLINE_MOVABLE
+									      : ONLINE_NORMAL;
+
+		discover_refresh(snap, dev);
+		if (memory_set_online(snap, dev, was, err, sizeof(err)) != 0)
+			msg_error("%s: could not online memory again: %s", dev->name, err);
+	}
+	discover_refresh(snap, dev);
+}
+
+static void verify(struct plan_entry *e, struct outcome *o)
+{
+	const struct dax_device *d = e->dev;
+	char why[256];
+
+	if (d->mode != e->want) {
+		o->state = STATE_ERROR;
+		snprintf(o->msg, sizeof(o->msg), "after the change the device is %s, not %s",
+			 mode_name(d->mode), want_name(e));
+		return;
+	}
+	if (d->mode == MODE_SYSTEM_RAM && !memory_in_policy(&d->mem, e->online)) {
+		o->state = STATE_ERROR;
+		snprintf(o->msg, sizeof(o->msg), "memory is not %s (%d of %d blocks online)",
+			 online_name(e->online), d->mem.online, d->mem.nblocks - d->mem.missing);
+		return;
+	}
+	if (sysroot_is_live() && !daxctl_verify(d->name, e->want, e->online, why, sizeof(why))) {
+		o->state = STATE_ERROR;
+		snprintf(o->msg, sizeof(o->msg), "libdaxctl disagrees: %s", why);
+		return;
+	}
+	o->state = STATE_OK;
+}
+
+static void describe_done(const struct plan_entry *e, enum dax_mode from, struct outcome *o)
+{
+	const struct dax_device *d = e->dev;
+
+	if (e->want == MODE_SYSTEM_RAM)
+		snprintf(o->msg, sizeof(o->msg), "%s -> system-ram, %d of %d memory blocks online%s%s",
+			 mode_name(from), d->mem.online, d->mem.nblocks - d->mem.missing,
+			 d->mem.online ? " " : "", d->mem.online ? online_name(e->online) : "");
+	else
+		snprintf(o->msg, sizeof(o->msg), "%s -> %s", mode_name(from), want_name(e));
+}
+
+static void change_device(struct plan_entry *e, struct snapshot *snap,
+			  const struct apply_opts *opts, struct outcome *o)
+{
+	struct dax_device *d = e->dev;
+	const char *want_drv = mode_driver(e->want);
+	struct dax_memory old_mem = d->mem;
+	enum dax_mode from = d->mode;
+	char old_driver[DRIVER_NAME_MAX], err[384] = "";
+	int rc;
+
+	str_copy(old_driver, sizeof(old_driver), d->driver);
+
+	/* 1. safety: never pull memory out from under a user */
+	if (from == MODE_DEVDAX || from == MODE_FSDEV) {
+		struct holders h;
+		char who[384];
+
+		holders_find(d->name, &h);
+		holders_describe(&h, who, sizeof(who));
+		if (h.mounts) {
+			o->state = STATE_BUSY;
+			snprintf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s",
+				 d->name, who, mode_name(from));
+			return;
+		}
+		if (h.n && !opts->force) {
+			o->state = STATE_BUSY;
+			snprintf(o->msg, sizeof(o->msg),
+				 "/dev/%s is in use: %s; not leaving %s (--force overrides)",
+				 d->name, who, mode_name(from));
+			return;
+		}
+		if (h.n)
+			msg_warn("%s: --force: switching although in use by %s", d->name, who);
+	} else if (from == MODE_SYSTEM_RAM) {
+		rc = memory_offline_all(snap, d, err, sizeof(err));
+		if (rc) {
+			o->state = STATE_BUSY;
+			snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays system-ram",
+				 err, d->name);
+			discover_refresh(snap, d);
+			return;
+		}
+	}
+
+	/* 2. leave the old driver; no other driver keeps an id for the device */
+	rc = leave_driver(d->name, old_driver, want_drv, err, sizeof(err));
+	if (rc)
+		goto undo;
+
+	/* 3. bind the wanted driver */
+	if (want_drv) {
+		rc = join_driver(d->name, want_drv, err, sizeof(err));
+		if (rc)
+			goto undo;
+	}
+	if (opts->dry_run) {
+		if (e->want == MODE_SYSTEM_RAM)
+			fprintf(sysroot.dry_out ? sysroot.dry_out : stdout,
+				"  online memory blocks of %s: %s\n", d->name, online_name(e->online));
+		o->state = STATE_DRIFT;
+		snprintf(o->msg, sizeof(o->msg), "would switch %s -> %s", mode_name(from), want_name(e));
+		return;
+	}
+
+	/* 4. memory of a new system-ram device */
+	discover_refresh(snap, d);
+	if (e->want == MODE_SYSTEM_RAM) {
+		rc = memory_set_online(snap, d, e->online, err, sizeof(err));
+		if (rc)
+			goto undo;
+	}
+
+	/* 5. what is it really now */
+	discover_refresh(snap, d);
+	verify(e, o);
+	o->changed = true;
+	if (o->state == STATE_OK)
+		describe_done(e, from, o);
+	return;
+
+undo:
+	restore(snap, d, old_driver, &old_mem);
+	o->state = STATE_ERROR;
+	snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s",
+		 err, mode_name(from), want_name(e), mode_name(d->mode));
+}
+
+static void fix_memory(struct plan_entry *e, struct snapshot *snap,
+		       const struct apply_opts *opts, struct outcome *o)
+{
+	char err[384] = "";
+	int rc;
+
+	rc = memory_set_online(snap, e->dev, e->online, err, sizeof(err));
+	if (opts->dry_run) {
+		o->state = STATE_DRIFT;
+		snprintf(o->msg, sizeof(o->msg), "would online memory %s", online_name(e->online));
+		return;
+	}
+	discover_refresh(snap, e->dev);
+	o->changed = true;
+	if (rc) {
+		o->state = STATE_ERROR;
+		snprintf(o->msg, sizeof(o->msg), "%s", err);
+		return;
+	}
+	verify(e, o);
+	if (o->state == STATE_OK)
+		snprintf(o->msg, sizeof(o->msg), "memory onlined %s", online_name(e->online));
+}
+
+void assess_entry(const struct plan_entry *e, struct outcome *o)
+{
+	const struct dax_device *d = e->dev;
+
+	memset(o, 0, sizeof(*o));
+	switch (e->action) {
+	case ACT_NONE:
+		o->state = STATE_OK;
+		return;
+	case ACT_REFUSE:
+		o->state = STATE_ERROR;
+		str_copy(o->msg, sizeof(o->msg), e->note);
+		return;
+	case ACT_MEMORY:
+		o->state = STATE_DRIFT;
+		str_copy(o->msg, sizeof(o->msg), e->note);
+		return;
+	case ACT_CHANGE:
+		break;
+	}
+	o->state = STATE_DRIFT;
+	if (d->mode == MODE_DEVDAX || d->mode == MODE_FSDEV) {
+		struct holders h;
+		char who[384];
+
+		holders_find(d->name, &h);
+		if (h.n) {
+			holders_describe(&h, who, sizeof(who));
+			o->state = STATE_BUSY;
+			snprintf(o->msg, sizeof(o->msg), "in use: %s", who);
+		}
+	}
+}
+
+int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts *opts,
+	       struct outcome *out)
+{
+	int failed = 0;
+
+	sysroot.dry_run = opts->dry_run;
+	/*
+	 * Load every driver module the plan needs before changing anything:
+	 * device_dax binds every unbound device when it registers, which would
+	 * undo a "none" already applied.
+	 */
+	for (size_t i = 0; i < plan->n; i++) {
+		const char *drv = mode_driver(plan->e[i].want);
+		char err[256];
+
+		if (plan->e[i].action == ACT_CHANGE && drv && !driver_registered(drv) &&
+		    modload_driver(drv, err, sizeof(err)) != 0)
+			msg_verbose("%s", err);	/* reported per device below */
+	}
+	for (size_t i = 0; i < plan->n; i++) {
+		struct plan_entry *e = &plan->e[i];
+		struct outcome *o = &out[i];
+
+		memset(o, 0, sizeof(*o));
+		if (opts->dry_run && (e->action == ACT_CHANGE || e->action == ACT_MEMORY))
+			fprintf(sysroot.dry_out ? sysroot.dry_out : stdout, "%s: %s -> %s\n",
+				e->dev->name, mode_name(e->dev->mode), want_name(e));
+		switch (e->action) {
+		case ACT_NONE:
+			o->state = STATE_OK;
+			break;
+		case ACT_REFUSE:
+			o->state = STATE_ERROR;
+			str_copy(o->msg, sizeof(o->msg), e->note);
+			break;
+		case ACT_MEMORY:
+			fix_memory(e, snap, opts, o);
+			break;
+		case ACT_CHANGE:
+			change_device(e, snap, opts, o);
+			break;
+		}
+		if (o->state == STATE_BUSY || o->state == STATE_ERROR)
+			failed++;
+	}
+	return failed;
+}
+
+int apply_lock(void)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!sysroot_path(path, sizeof(path), "/run/dax-policy.lock"))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+	}
+	return fd;
+}

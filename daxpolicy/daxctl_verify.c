@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "daxctl_verify.h"
+
+#include <daxctl/libdaxctl.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+static void quiet_log(struct daxctl_ctx *ctx, int priority, const char *file, int line,
+		      const char *fn, const char *format, va_list args)
+{
+	(void)ctx, (void)priority, (void)file, (void)line, (void)fn, (void)format, (void)args;
+}
+
+static bool check_dev(struct daxctl_dev *dev, enum dax_mode want, enum online_policy online,
+		      char *why, size_t whylen)
+{
+	int enabled = daxctl_dev_is_enabled(dev);
+	struct daxctl_memory *mem;
+	int blocks, on, movable;
+
+	if (want == MODE_UNBOUND) {
+		if (enabled)
+			snprintf(why, whylen, "libdaxctl reports the device enabled");
+		return !enabled;
+	}
+	if (!enabled) {
+		snprintf(why, whylen, "libdaxctl reports the device disabled");
+		return false;
+	}
+	if (want != MODE_SYSTEM_RAM) {
+		if (daxctl_dev_has_online_memory(dev) > 0) {
+			snprintf(why, whylen, "libdaxctl reports online system memory");
+			return false;
+		}
+		return true;
+	}
+	mem = daxctl_dev_get_memory(dev);
+	if (!mem) {
+		snprintf(why, whylen, "libdaxctl finds no memory for the device");
+		return false;
+	}
+	blocks = daxctl_memory_num_sections(mem);
+	on = daxctl_memory_is_online(mem);
+	if (online == ONLINE_OFFLINE) {
+		if (on != 0)
+			snprintf(why, whylen, "libdaxctl reports %d of %d blocks online", on, blocks);
+		return on == 0;
+	}
+	if (on != blocks) {
+		snprintf(why, whylen, "libdaxctl reports %d of %d blocks online", on, blocks);
+		return false;
+	}
+	movable = daxctl_memory_is_movable(mem);
+	if ((online == ONLINE_MOVABLE) != (movable == 1)) {
+		snprintf(why, whylen, "libdaxctl reports the memory %s",
+			 movable == 1 ? "movable" : "not movable");
+		return false;
+	}
+	return true;
+}
+
+bool daxctl_verify(const char *name, enum dax_mode want, enum online_policy online,
+		   char *why, size_t whylen)
+{
+	struct daxctl_region *region;
+	struct daxctl_ctx *ctx;
+	struct daxctl_dev *dev;
+	bool ok = false, found = false;
+
+	if (daxctl_new(&ctx) < 0) {
+		snprintf(why, whylen, "libdaxctl failed to start");
+		return false;
+	}
+	daxctl_set_log_fn(ctx, quiet_log);
+	daxctl_set_log_priority(ctx, LOG_EMERG);
+	daxctl_region_foreach(ctx, region) {
+		daxctl_dev_foreach(region, dev) {
+			if (strcmp(daxctl_dev_get_devname(dev), name) != 0)
+				continue;
+			found = true;
+			ok = check_dev(dev, want, online, why, whylen);
+		}
+	}
+	if (!found)
+		snprintf(why, whylen, "libdaxctl does not see the device");
+	daxctl_unref(ctx);
+	return ok;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A second opinion from libdaxctl, the library daxctl itself uses: after a
+ * change on the live system, ask it whether the device is enabled and how
+ * its memory is onlined, and report any disagreement with what we expect.
+ */
+#ifndef DAXPOLICY_DAXCTL_VERIFY_H
+#define DAXPOLICY_DAXCTL_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mode.h"
+
+/* true when libdaxctl agrees that NAME is in WANT (with ONLINE for
+ * system-ram); false with WHY otherwise. Only meaningful on the live root. */
+bool daxctl_verify(const char *name, enum dax_mode want, enum online_policy online,
+		   char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Discovery: a snapshot of every dax device on the dax bus and its state,
+ * read through the sysroot layer (so it works on a live kernel and on the
+ * sysfs trees under tests/sysfs/).
+ */
+#ifndef DAXPOLICY_DISCOVER_H
+#define DAXPOLICY_DISCOVER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "mode.h"
+
+#define DAX_NAME_MAX 32
+#define DRIVER_NAME_MAX 64
+#define DAX_RANGES_MAX 16
+
+/* The memory blocks a device covers, as system RAM. */
+struct dax_memory {
+	bool present;		/* any memoryN directory for the range exists */
+	int first_block;	/* memoryN index of the first block */
+	int nblocks;		/* blocks spanned by the device's ranges */
+	int online;		/* blocks online */
+	int movable;		/* online in ZONE_MOVABLE */
+	int normal;		/* online in another zone (Normal, DMA32, ...) */
+	int missing;		/* blocks of the range with no memoryN directory */
+};
+
+struct dax_device {
+	char name[DAX_NAME_MAX];	/* dax1.0 */
+	int region;			/* dax region id */
+	int id;
+	uint64_t size;
+	uint64_t resource;		/* physical start, 0 if unknown */
+	int nranges;
+	struct { uint64_t start, end; } ranges[DAX_RANGES_MAX];
+	int target_node;		/* -1 if none */
+	int numa_node;
+	char uuid[UUID_STR_LEN + 1];	/* "" if no namespace/region uuid */
+	char path[PATH_MAX];		/* canonical sysfs path */
+	char driver[DRIVER_NAME_MAX];	/* "" when unbound */
+	enum dax_mode mode;		/* current mode */
+	struct dax_memory mem;
+};
+
+struct snapshot {
+	struct dax_device *devs;
+	size_t n, cap;
+	uint64_t block_size;		/* memory block size, 0 if unknown */
+	char auto_online[32];		/* /sys/devices/system/memory/auto_online_blocks */
+	bool bus_present;		/* /sys/bus/dax exists */
+	bool drivers[3];		/* managed_drivers[i] registered on the bus */
+};
+
+void snapshot_free(struct snapshot *s);
+/* Read every device. 0, or -errno when the dax bus cannot be read. */
+int discover_all(struct snapshot *s);
+/* Read one device into *dev; 0, or -ENOENT when it does not exist. */
+int discover_device(const struct snapshot *s, const char *name, struct dax_device *dev);
+/* Re-read one device in place in the snapshot. */
+int discover_refresh(struct snapshot *s, struct dax_device *dev);
+struct dax_device *snapshot_find(struct snapshot *s, const char *name);
+
+#endif

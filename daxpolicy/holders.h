@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Who holds a dax device: processes with /dev/daxX.Y open or mapped (from
+ * /proc/PID/fd and /proc/PID/maps) and filesystems mounted from it (from
+ * /proc/self/mountinfo). Leaving devdax or fsdev while any holds it would
+ * pull memory out from under a running program or a filesystem.
+ */
+#ifndef DAXPOLICY_HOLDERS_H
+#define DAXPOLICY_HOLDERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define HOLDERS_MAX 8
+
+struct holder {
+	pid_t pid;		/* 0 for a mount */
+	char comm[32];		/* process name, or the mount point */
+	bool mapped;		/* mapped, not only open */
+};
+
+struct holders {
+	int n;			/* holders found (may exceed HOLDERS_MAX) */
+	struct holder h[HOLDERS_MAX];
+	int mounts;		/* filesystems mounted from the device */
+};
+
+/* Scan for holders of /dev/NAME; PID SELF is ignored. */
+void holders_find(const char *name, struct holders *out);
+/* "pid 123 (famfs), pid 77 (app)" for messages. */
+void holders_describe(const struct holders *h, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dax-policy: put every dax device in the mode /etc/dax-policy.conf says.
+ * The command line: parse options, then run the pipeline
+ * config -> discover -> plan -> apply -> report for the chosen command.
+ */
+#include "agents.h"
+#include "apply.h"
+#include "config.h"
+#include "discover.h"
+#include "plan.h"
+#include "report.h"
+#include "sysroot.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef DAX_POLICY_VERSION
+#define DAX_POLICY_VERSION "0"
+#endif
+#ifndef DAX_POLICY_CONFIG
+#define DAX_POLICY_CONFIG "/etc/dax-policy.conf"
+#endif
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_CONFIG = 1,
+	EXIT_USAGE = 2,
+	EXIT_FAILED = 3,
+	EXIT_DRIFT = 4,
+};
+
+#define DEVICES_MAX 1024
+
+struct options {
+	const char *command;
+	const char *config;
+	const char *root;
+	bool json, dry_run, force;
+	char *devices[DEVICES_MAX];
+	size_t ndevices;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: dax-policy [OPTIONS] COMMAND [DEVICE...]\n"
+		"\n"
+		"Put each dax device in the mode the policy asks: devdax, system-ram or fsdev.\n"
+		"\n"
+		"Commands:\n"
+		"  apply [--dry-run] [--force] [DEVICE...]  put devices (default: all) in their policy mode\n"
+		"  status [DEVICE...]                       current and wanted mode of each device\n"
+		"  check                                    validate the configuration and print its rules\n"
+		"  explain DEVICE                           which rule matched, and why earlier ones did not\n"
+		"\n"
+		"Options:\n"
+		"  -c, --config FILE   configuration file (default %s);\n"
+		"                      drop-ins are read from FILE with .conf replaced by .d\n"
+		"  -r, --root DIR      look for /sys, /dev, /proc and /run under DIR\n"
+		"  -n, --dry-run       (apply) print every write instead of doing it\n"
+		"  -f, --force         (apply) switch devices that are open or mapped\n"
+		"                      (never memory that cannot be offlined)\n"
+		"  -j, --json          print one JSON document\n"
+		"  -v, --verbose       say more (every sysfs write); twice for debugging\n"
+		"  -q, --quiet         print only errors\n"
+		"  -h, --help          show this help\n"
+		"  -V, --version       show the version\n"
+		"\n"
+		"DEVICE is a kernel name (dax1.0) or a /dev/daxX.Y path.\n"
+		"Exit status: 0 ok, 1 configuration error (nothing applied), 2 usage error,\n"
+		"3 a device could not be put in its mode, 4 (status) a device is not in its mode.\n"
+		"See dax-policy(8) and dax-policy.conf(5).\n",
+		DAX_POLICY_CONFIG);
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->config = DAX_POLICY_CONFIG;
+	while ((c = getopt_long(argc, argv, "c:r:nfjvqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'r': o->root = optarg; break;
+		case 'n': o->dry_run = true; break;
+		case 'f': o->force = true; break;
+		case 'j': o->json = true; break;
+		case 'v': log_level = log_level < LOG_VERBOSE ? LOG_VERBOSE : LOG_DEBUG; break;
+		case 'q': log_level = LOG_QUIET; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case 'V': printf("dax-policy %s\n", DAX_POLICY_VERSION); exit(EXIT_OK);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind >= argc) {
+		msg_error("no command given; try 'dax-policy --help'");
+		return -1;
+	}
+	o->command = argv[optind++];
+	for (; optind < argc; optind++) {
+		char name[DAX_NAME_MAX];
+
+		if (!dax_name_normalize(argv[optind], name, sizeof(name))) {
+			msg_error("'%s' is not a dax device name (expected daxX.Y or /dev/daxX.Y)",
+				  argv[optind]);
+			return -1;
+		}
+		if (o->ndevices == DEVICES_MAX) {
+			msg_error("too many devices named (at most %d)", DEVICES_MAX);
+			return -1;
+		}
+		o->devices[o->ndevices] = strdup(name);
+		if (!o->devices[o->ndevices])
+			return -1;
+		o->ndevices++;
+	}
+	if ((o->dry_run || o->force) && strcmp(o->command, "apply") != 0) {
+		msg_error("--dry-run and --force only go with apply");
+		return -1;
+	}
+	return 0;
+}
+
+/* Every named device must exist; report each that does not. */
+static bool devices_present(struct options *o, struct snapshot *snap)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < o->ndevices; i++) {
+		if (!snapshot_find(snap, o->devices[i])) {
+			msg_error("%s: no such dax device", o->devices[i]);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static int cmd_check(struct options *o, struct policy *p)
+{
+	struct snapshot snap;
+	bool have_snap = discover_all(&snap) == 0;
+
+	if (o->ndevices) {
+		msg_error("check takes no device");
+		return EXIT_USAGE;
+	}
+	report_rules(stdout, o->json, p, have_snap ? &snap : NULL);
+	if (have_snap)
+		snapshot_free(&snap);
+	return EXIT_OK;
+}
+
+static int load_snapshot(struct snapshot *snap)
+{
+	int rc = discover_all(snap);
+
+	if (rc) {
+		msg_error("cannot read /sys/bus/dax: %s", strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_explain(struct options *o, struct policy *p)
+{
+	struct snapshot snap;
+	struct plan plan;
+	int rc = EXIT_OK;
+
+	if (o->ndevices != 1) {
+		msg_error("explain takes exactly one device");
+		return EXIT_USAGE;
+	}
+	if (load_snapshot(&snap))
+		return EXIT_FAILED;
+	if (!devices_present(o, &snap)) {
+		snapshot_free(&snap);
+		return EXIT_USAGE;
+	}
+	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) == 0 && plan.n == 1)
+		report_explain(stdout, o->json, p, &plan.e[0]);
+	else
+		rc = EXIT_FAILED;
+	plan_free(&plan);
+	snapshot_free(&snap);
+	return rc;
+}
+
+static int cmd_status_or_apply(struct options *o, struct policy *p, bool apply)
+{
+	struct agent_warnings agents;
+	struct outcome *outcomes;
+	struct snapshot snap;
+	struct plan plan;
+	struct report r;
+	int lock = -1, rc = EXIT_OK;
+
+	/* take the lock before looking, so we plan from what the previous run left */
+	if (apply && !o->dry_run) {
+		lock = apply_lock();
+		if (lock < 0)
+			msg_warn("cannot take /run/dax-policy.lock: %s; going on without it",
+				 strerror(-lock));
+	}
+	if (load_snapshot(&snap)) {
+		rc = EXIT_FAILED;
+		goto out_lock;
+	}
+	if (!devices_present(o, &snap)) {
+		rc = EXIT_USAGE;
+		goto out_snap;
+	}
+	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) != 0) {
+		msg_error("out of memory");
+		rc = EXIT_FAILED;
+		goto out_snap;
+	}
+	outcomes = calloc(plan.n ? plan.n : 1, sizeof(*outcomes));
+	if (!outcomes) {
+		rc = EXIT_FAILED;
+		goto out_plan;
+	}
+	if (apply) {
+		struct apply_opts opts = { .force = o->force, .dry_run = o->dry_run };
+
+		sysroot.dry_out = o->json ? stderr : stdout;
+		if (apply_plan(&plan, &snap, &opts, outcomes) > 0)
+			rc = EXIT_FAILED;
+	} else {
+		for (size_t i = 0; i < plan.n; i++) {
+			assess_entry(&plan.e[i], &outcomes[i]);
+			if (outcomes[i].state != STATE_OK)
+				rc = EXIT_DRIFT;
+		}
+	}
+	agents_find(&snap, &agents);
+	r = (struct report){
+		.out = stdout, .json = o->json, .apply = apply, .dry_run = o->dry_run,
+		.policy = p, .plan = &plan, .outcomes = outcomes, .agents = apply ? NULL : &agents,
+	};
+	if (!apply || o->json || log_level >= LOG_NORMAL)
+		report_devices(&r);
+	free(outcomes);
+out_plan:
+	plan_free(&plan);
+out_snap:
+	snapshot_free(&snap);
+out_lock:
+	if (lock >= 0)
+		close(lock);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct policy policy;
+	int rc;
+
+	if (parse_args(argc, argv, &o) < 0)
+		return EXIT_USAGE;
+	if (!sysroot_set(o.root)) {
+		msg_error("--root %s: %s", o.root, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (strcmp(o.command, "apply") != 0 && strcmp(o.command, "status") != 0 &&
+	    strcmp(o.command, "check") != 0 && strcmp(o.command, "explain") != 0) {
+		msg_error("unknown command '%s'; try 'dax-policy --help'", o.command);
+		return EXIT_USAGE;
+	}
+
+	policy_init(&policy);
+	if (policy_load(&policy, o.config, true) < 0) {
+		msg_error("configuration has %u error%s; nothing %s", policy.nerrors,
+			  policy.nerrors == 1 ? "" : "s",
+			  strcmp(o.command, "apply") == 0 ? "applied" : "done");
+		policy_free(&policy);
+		return EXIT_CONFIG;
+	}
+
+	if (strcmp(o.command, "check") == 0)
+		rc = cmd_check(&o, &policy);
+	else if (strcmp(o.command, "explain") == 0)
+		rc = cmd_explain(&o, &policy);
+	else
+		rc = cmd_status_or_apply(&o, &policy, strcmp(o.command, "apply") == 0);
+
+	policy_free(&policy);
+	for (size_t i = 0; i < o.ndevices; i++)
+		free(o.devices[i]);
+	return rc;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Does a rule's match key hold for a device, and if not, why not. */
+#ifndef DAXPOLICY_MATCH_H
+#define DAXPOLICY_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "discover.h"
+
+/* Whether KEY of RULE holds for DEV; on false, WHY says what differs. */
+bool match_key(const struct rule *rule, enum match_key key,
+	       const struct dax_device *dev, char *why, size_t whylen);
+/* Every key of RULE holds (a rule without keys matches every device). */
+bool match_rule(const struct rule *rule, const struct dax_device *dev);
+/* The first rule that matches DEV, or NULL (the defaults apply). */
+const struct rule *match_first(const struct policy *p, const struct dax_device *dev);
+
+#endif

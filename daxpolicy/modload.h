@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Loading a dax driver's module with libkmod (no modprobe shell-out). */
+#ifndef DAXPOLICY_MODLOAD_H
+#define DAXPOLICY_MODLOAD_H
+
+#include <stddef.h>
+
+/* Make sure the dax bus driver DRIVER is registered, loading the module of
+ * the same name if needed (honouring modprobe.d blacklists). 0 or -errno,
+ * with ERR saying why. With --root other than / or --dry-run, nothing is
+ * loaded: the driver is reported missing or, in dry-run, printed. */
+int modload_driver(const char *driver, char *err, size_t errlen);
+
+#endif

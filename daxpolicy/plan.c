@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "plan.h"
+#include "match.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *plan_action_name(enum plan_action a)
+{
+	switch (a) {
+	case ACT_NONE: return "none";
+	case ACT_CHANGE: return "change";
+	case ACT_MEMORY: return "memory";
+	case ACT_REFUSE: return "refuse";
+	}
+	return "?";
+}
+
+bool memory_in_policy(const struct dax_memory *m, enum online_policy online)
+{
+	int present = m->nblocks - m->missing;
+
+	switch (online) {
+	case ONLINE_OFFLINE:
+		return m->online == 0;
+	case ONLINE_MOVABLE:
+		return m->online == present && m->movable == present;
+	case ONLINE_NORMAL:
+		return m->online == present && m->normal == present;
+	case ONLINE_UNSET:
+		break;
+	}
+	return true;
+}
+
+static void plan_one(const struct policy *p, struct plan_entry *e)
+{
+	struct dax_device *d = e->dev;
+
+	e->rule = match_first(p, d);
+	e->want = e->rule ? e->rule->mode : p->default_mode;
+	e->online = e->rule ? rule_online(p, e->rule) : p->default_online;
+	e->action = ACT_NONE;
+	e->note[0] = '\0';
+
+	if (e->want == MODE_KEEP)
+		return;
+	if (d->mode == e->want) {
+		if (d->mode == MODE_SYSTEM_RAM && !memory_in_policy(&d->mem, e->online)) {
+			e->action = ACT_MEMORY;
+			snprintf(e->note, sizeof(e->note), "memory not %s", online_name(e->online));
+		}
+		return;
+	}
+	if (d->mode == MODE_OTHER) {
+		e->action = ACT_REFUSE;
+		snprintf(e->note, sizeof(e->note),
+			 "bound to driver %s, which dax-policy does not manage", d->driver);
+		return;
+	}
+	e->action = ACT_CHANGE;
+}
+
+int plan_build(const struct policy *p, struct snapshot *snap, char *const *names,
+	       size_t nnames, struct plan *out)
+{
+	out->n = 0;
+	out->e = calloc(snap->n ? snap->n : 1, sizeof(*out->e));
+	if (!out->e)
+		return -ENOMEM;
+	for (size_t i = 0; i < snap->n; i++) {
+		bool wanted = nnames == 0;
+
+		for (size_t j = 0; j < nnames && !wanted; j++)
+			wanted = strcmp(names[j], snap->devs[i].name) == 0;
+		if (!wanted)
+			continue;
+		out->e[out->n].dev = &snap->devs[i];
+		plan_one(p, &out->e[out->n]);
+		out->n++;
+	}
+	return 0;
+}
+
+void plan_free(struct plan *plan)
+{
+	free(plan->e);
+	plan->e = NULL;
+	plan->n = 0;
+}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "report.h"
+#include "match.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <string.h>
+
+static void print_json(FILE *out, json_object *obj)
+{
+	fprintf(out, "%s\n", json_object_to_json_string_ext(obj,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+}
+
+static json_object *json_str_or_null(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+void memory_summary(const struct dax_device *d, char *buf, size_t size)
+{
+	const struct dax_memory *m = &d->mem;
+	int present = m->nblocks - m->missing;
+
+	if (!m->present) {
+		snprintf(buf, size, "-");
+	} else if (m->online == 0) {
+		snprintf(buf, size, "0/%d offline", present);
+	} else if (m->movable == m->online) {
+		snprintf(buf, size, "%d/%d movable", m->online, present);
+	} else if (m->normal == m->online) {
+		snprintf(buf, size, "%d/%d normal", m->online, present);
+	} else {
+		snprintf(buf, size, "%d/%d (%d movable, %d normal)", m->online, present,
+			 m->movable, m->normal);
+	}
+}
+
+static const char *want_text(const struct plan_entry *e)
+{
+	return mode_name(e->want);
+}
+
+static const char *current_text(const struct dax_device *d)
+{
+	return d->mode == MODE_OTHER ? d->driver : mode_name(d->mode);
+}
+
+static json_object *device_json(const struct report *r, size_t i)
+{
+	const struct plan_entry *e = &r->plan->e[i];
+	const struct outcome *o = &r->outcomes[i];
+	const struct dax_device *d = e->dev;
+	json_object *dev = json_object_new_object(), *mem;
+	char res[32];
+
+	snprintf(res, sizeof(res), "%#" PRIx64, d->resource);
+	json_object_object_add(dev, "name", json_object_new_string(d->name));
+	json_object_object_add(dev, "region", json_object_new_int(d->region));
+	json_object_object_add(dev, "size", json_object_new_uint64(d->size));
+	json_object_object_add(dev, "numa_node", json_object_new_int(d->target_node));
+	json_object_object_add(dev, "resource", json_object_new_string(res));
+	json_object_object_add(dev, "uuid", json_str_or_null(d->uuid));
+	json_object_object_add(dev, "path", json_object_new_string(d->path));
+	json_object_object_add(dev, "driver", json_str_or_null(d->driver));
+	json_object_object_add(dev, "mode", json_object_new_string(current_text(d)));
+	json_object_object_add(dev, "wanted_mode", json_object_new_string(want_text(e)));
+	json_object_object_add(dev, "online", e->want == MODE_SYSTEM_RAM ?
+			       json_object_new_string(online_name(e->online)) : NULL);
+	json_object_object_add(dev, "rule", json_str_or_null(e->rule ? e->rule->name : NULL));
+	json_object_object_add(dev, "state", json_object_new_string(dev_state_name(o->state)));
+	json_object_object_add(dev, "message", json_str_or_null(o->msg));
+	if (r->apply)
+		json_object_object_add(dev, "changed", json_object_new_boolean(o->changed));
+	if (d->mem.present) {
+		mem = json_object_new_object();
+		json_object_object_add(mem, "blocks", json_object_new_int(d->mem.nblocks - d->mem.missing));
+		json_object_object_add(mem, "online", json_object_new_int(d->mem.online));
+		json_object_object_add(mem, "movable", json_object_new_int(d->mem.movable));
+		json_object_object_add(mem, "normal", json_object_new_int(d->mem.normal));
+		json_object_object_add(dev, "memory", mem);
+	} else {
+		json_object_object_add(dev, "memory", NULL);
+	}
+	return dev;
+}
+
+void report_devices(const struct report *r)
+{
+	const struct plan *plan = r->plan;
+
+	if (r->json) {
+		json_object *top = json_object_new_object();
+		json_object *devs = json_object_new_array();
+		json_object *warn = json_object_new_array();
+		json_object *files = json_object_new_array();
+
+		for (size_t i = 0; i < r->policy->nfiles; i++)
+			json_object_array_add(files, json_object_new_string(r->policy->files[i]));
+		for (size_t i = 0; i < plan->n; i++)
+			json_object_array_add(devs, device_json(r, i));
+		for (size_t i = 0; r->agents && i < r->agents->n; i++)
+			json_object_array_add(warn, json_object_new_string(r->agents->msg[i]));
+		json_object_object_add(top, "config_files", files);
+		if (r->apply)
+			json_object_object_add(top, "dry_run", json_object_new_boolean(r->dry_run));
+		json_object_object_add(top, "devices", devs);
+		json_object_object_add(top, "warnings", warn);
+		print_json(r->out, top);
+		return;
+	}
+
+	if (plan->n == 0) {
+		fprintf(r->out, "no dax devices\n");
+	} else {
+		fprintf(r->out, "%-8s %6s %6s %4s %-14s %-10s %-10s %-16s %-6s %s\n", "DEVICE", "REGION",
+			"SIZE", "NODE", "RESOURCE", "MODE", "WANT", "RULE", "STATE", "MEMORY");
+	}
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct plan_entry *e = &plan->e[i];
+		const struct dax_device *d = e->dev;
+		char size[32], res[32], mem[64];
+
+		format_size(d->size, size, sizeof(size));
+		snprintf(res, sizeof(res), "%#" PRIx64, d->resource);
+		memory_summary(d, mem, sizeof(mem));
+		fprintf(r->out, "%-8s %6d %6s %4d %-14s %-10s %-10s %-16s %-6s %s\n", d->name, d->region,
+			size, d->target_node, res, current_text(d), want_text(e),
+			e->rule ? e->rule->name : "(defaults)", dev_state_name(r->outcomes[i].state), mem);
+	}
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct outcome *o = &r->outcomes[i];
+
+		if (o->msg[0] && (o->state != STATE_OK || r->apply))
+			fprintf(r->out, "%s: %s: %s\n", plan->e[i].dev->name, dev_state_name(o->state), o->msg);
+	}
+	for (size_t i = 0; r->agents && i < r->agents->n; i++)
+		fprintf(r->out, "warning: %s\n", r->agents->msg[i]);
+}
+
+static void keys_text(const struct rule *rule, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < MATCH_KEY_COUNT; k++) {
+		int n;
+
+		if (!(rule->keys & (1u << k)))
+			continue;
+		n = snprintf(buf + used, size - used, "%s%s=%s", used ? " " : "", match_key_names[k],
+			     rule->key_text[k]);
+		if (n < 0 || (size_t)n >= size - used)
+			return;
+		used += (size_t)n;
+	}
+	if (!used)
+		snprintf(buf, size, "(every device)");
+}
+
+static size_t rule_matches_count(const struct rule *rule, const struct snapshot *snap,
+				 const struct policy *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < snap->n; i++)
+		if (match_first(p, &snap->devs[i]) == rule)
+			n++;
+	return n;
+}
+
+void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap)
+{
+	json_object *top = NULL, *rules = NULL;
+
+	if (json) {
+		json_object *files = json_object_new_array();
+
+		top = json_object_new_object();
+		rules = json_object_new_array();
+		for (size_t i = 0; i < p->nfiles; i++)
+			json_object_array_add(files, json_object_new_string(p->files[i]));
+		json_object_object_add(top, "config_files", files);
+		json_object_object_add(top, "default_mode", json_object_new_string(mode_name(p->default_mode)));
+		json_object_object_add(top, "default_online",
+				       json_object_new_string(online_name(p->default_online)));
+	} else {
+		if (p->nfiles == 0)
+			fprintf(out, "no configuration file: every device is kept as it is\n");
+		for (size_t i = 0; i < p->nfiles; i++)
+			fprintf(out, "config: %s\n", p->files[i]);
+		fprintf(out, "defaults: mode=%s online=%s\n", mode_name(p->default_mode),
+			online_name(p->default_online));
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rule *rule = &p->rules[i];
+		size_t matched = snap ? rule_matches_count(rule, snap, p) : 0;
+		char keys[1024];
+
+		keys_text(rule, keys, sizeof(keys));
+		if (json) {
+			json_object *o = json_object_new_object();
+			json_object *k = json_object_new_object();
+			char where[PATH_MAX + 16];
+
+			for (int m = 0; m < MATCH_KEY_COUNT; m++)
+				if (rule->keys & (1u << m))
+					json_object_object_add(k, match_key_names[m],
+							       json_object_new_string(rule->key_text[m]));
+			snprintf(where, sizeof(where), "%s:%d", rule->file, rule->line);
+			json_object_object_add(o, "name", json_object_new_string(rule->name));
+			json_object_object_add(o, "source", json_object_new_string(where));
+			json_object_object_add(o, "match", k);
+			json_object_object_add(o, "mode", json_object_new_string(mode_name(rule->mode)));
+			json_object_object_add(o, "online", rule->mode == MODE_SYSTEM_RAM ?
+					       json_object_new_string(online_name(rule_online(p, rule))) : NULL);
+			if (snap)
+				json_object_object_add(o, "devices_matched", json_object_new_int((int)matched));
+			json_object_array_add(rules, o);
+		} else {
+			fprintf(out, "rule %-16s %s -> %s%s%s  (%s:%d)\n", rule->name, keys,
+				mode_name(rule->mode), rule->mode == MODE_SYSTEM_RAM ? " online=" : "",
+				rule->mode == MODE_SYSTEM_RAM ? online_name(rule_online(p, rule)) : "",
+				rule->file, rule->line);
+			if (snap && snap->bus_present && matched == 0)
+				fprintf(out, "%s:%d: warning: rule '%s' matches no present device\n",
+					rule->file, rule->line, rule->name);
+		}
+	}
+	if (json) {
+		json_object_object_add(top, "rules", rules);
+		print_json(out, top);
+	}
+}
+
+void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e)
+{
+	const struct dax_device *d = e->dev;
+	json_object *top = NULL, *tried = NULL;
+	char size[32];
+
+	format_size(d->size, size, sizeof(size));
+	if (json) {
+		top = json_object_new_object();
+		tried = json_object_new_array();
+		json_object_object_add(top, "device", json_object_new_string(d->name));
+	} else {
+		fprintf(out, "%s: region %d, size %s, numa node %d, resource %#" PRIx64 ", uuid %s\n",
+			d->name, d->region, size, d->target_node, d->resource, d->uuid[0] ? d->uuid : "-");
+		fprintf(out, "%s: path %s\n", d->name, d->path);
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rule *rule = &p->rules[i];
+		json_object *reasons = json ? json_object_new_array() : NULL;
+		bool matched = true;
+
+		for (int k = 0; k < MATCH_KEY_COUNT; k++) {
+			char why[512];
+
+			if (match_key(rule, (enum match_key)k, d, why, sizeof(why)))
+				continue;
+			matched = false;
+			if (json)
+				json_object_array_add(reasons, json_object_new_string(why));
+			else
+				fprintf(out, "  rule %s (%s:%d): no match: %s\n", rule->name, rule->file,
+					rule->line, why);
+		}
+		if (json) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "rule", json_object_new_string(rule->name));
+			json_object_object_add(o, "matched", json_object_new_boolean(matched));
+			json_object_object_add(o, "reasons", reasons);
+			json_object_array_add(tried, o);
+		}
+		if (matched) {
+			if (!json)
+				fprintf(out, "  rule %s (%s:%d): matches -> mode %s\n", rule->name, rule->file,
+					rule->line, mode_name(rule->mode));
+			break;
+		}
+	}
+	if (!e->rule && !json)
+		fprintf(out, "  no rule matches -> [defaults] mode %s\n", mode_name(p->default_mode));
+	if (json) {
+		json_object_object_add(top, "rules", tried);
+		json_object_object_add(top, "rule", json_str_or_null(e->rule ? e->rule->name : NULL));
+		json_object_object_add(top, "wanted_mode", json_object_new_string(mode_name(e->want)));
+		json_object_object_add(top, "mode", json_object_new_string(current_text(d)));
+		print_json(out, top);
+	} else {
+		fprintf(out, "%s: is %s, policy wants %s%s%s\n", d->name, current_text(d), mode_name(e->want),
+			e->want == MODE_SYSTEM_RAM ? " online=" : "",
+			e->want == MODE_SYSTEM_RAM ? online_name(e->online) : "");
+	}
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Report: what status, apply, check and explain print, as text or JSON. */
+#ifndef DAXPOLICY_REPORT_H
+#define DAXPOLICY_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "agents.h"
+#include "apply.h"
+#include "config.h"
+#include "plan.h"
+
+struct report {
+	FILE *out;
+	bool json;
+	bool apply;		/* an apply (adds "changed"), not a status */
+	bool dry_run;
+	const struct policy *policy;
+	const struct plan *plan;
+	const struct outcome *outcomes;
+	const struct agent_warnings *agents;
+};
+
+/* The device table (status, apply). */
+void report_devices(const struct report *r);
+/* Every rule of the policy, in order (check). */
+void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap);
+/* Which rule matched DEV and why each earlier one did not (explain). */
+void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e);
+
+/* "dax0.0 memory" column text, e.g. "16/16 movable". */
+void memory_summary(const struct dax_device *d, char *buf, size_t size);
+
+#endif

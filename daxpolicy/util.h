@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Small helpers shared by every stage: bounded strings, numbers, messages. */
+#ifndef DAXPOLICY_UTIL_H
+#define DAXPOLICY_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Verbosity set by -v / -q; messages at or below it are printed. */
+enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2, LOG_DEBUG = 3 };
+extern int log_level;
+
+void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void msg_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Copy at most size-1 bytes and always terminate; false when truncated. */
+bool str_copy(char *dst, size_t size, const char *src);
+/* snprintf that reports truncation as false instead of a short string. */
+bool str_printf(char *dst, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Strip leading and trailing white space in place; returns the start. */
+char *str_strip(char *s);
+bool str_has_prefix(const char *s, const char *prefix);
+
+/* Parse a whole string as an unsigned integer in base 0 (decimal/0x hex). */
+bool parse_u64(const char *s, uint64_t *out);
+/* Parse a whole string as a decimal int >= 0. */
+bool parse_uint(const char *s, int *out);
+/* "16G", "512M", "4096": number with optional K/M/G/T (powers of 1024). */
+bool parse_size(const char *s, uint64_t *out);
+/* Human size for tables: 2.0G, 512M, 4096. */
+void format_size(uint64_t bytes, char *buf, size_t size);
+
+/* A dax kernel device name "daxR.I" (also accepted as /dev/daxR.I); writes
+ * the bare name to out. Anything else (paths, "..", spaces) is refused, so a
+ * name from the command line or from udev can never steer a path. */
+bool dax_name_valid(const char *name);
+bool dax_name_normalize(const char *arg, char *out, size_t size);
+
+#endif
