@@ -41,6 +41,7 @@ struct parse {
 	enum section_kind sec;
 	struct rule *rule;		/* the open [rule], if sec == SEC_RULE */
 	int seen_line[MATCH_KEY_COUNT + 2];	/* + mode, online */
+	unsigned section_errors;	/* errors since the section began */
 };
 
 #define SEEN_MODE MATCH_KEY_COUNT
@@ -60,6 +61,7 @@ static void perr(struct parse *ps, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', out);
 	ps->p->nerrors++;
+	ps->section_errors++;
 }
 
 static void file_err(struct policy *p, const char *file, const char *fmt, ...)
@@ -236,7 +238,8 @@ static void end_section(struct parse *ps)
 {
 	struct rule *r = ps->rule;
 
-	if (ps->sec == SEC_RULE && r) {
+	/* a section that already had an error would only add echoes of it */
+	if (ps->sec == SEC_RULE && r && !ps->section_errors) {
 		if (r->mode == MODE_UNSET) {
 			int save = ps->line;
 
@@ -254,6 +257,7 @@ static void end_section(struct parse *ps)
 	}
 	ps->sec = SEC_NONE;
 	ps->rule = NULL;
+	ps->section_errors = 0;
 	memset(ps->seen_line, 0, sizeof(ps->seen_line));
 }
 

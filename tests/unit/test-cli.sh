@@ -1,0 +1,175 @@
+#!/bin/bash
+# The dax-policy command against sysfs fixtures: options, exit codes, text
+# and JSON output, the exact writes of --dry-run, the busy check against a
+# fake /proc, and memory rollback with an injected failure. TAP output.
+set -u
+src=${DAXTEST_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
+dp=${DAX_POLICY:-dax-policy}
+n=0 failed=0
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; printf '#   got:  %s\n#   want: %s\n' "$2" "$3" | head -40; fi; }
+has() { if grep -qF -- "$3" <<< "$2"; then ok "$1"; else notok "$1"; printf '#   missing: %s\n#   in: %s\n' "$3" "$2" | head -40; fi; }
+
+# a writable copy of a fixture, with /run for the lock
+fixture() {
+	rm -rf "$tmp/root"
+	cp -a "$src/sysfs/$1" "$tmp/root"
+	mkdir -p "$tmp/root/run"
+	echo "$tmp/root"
+}
+conf() { cat > "$tmp/$1"; chmod 644 "$tmp/$1"; echo "$tmp/$1"; }
+
+# --- options and exit codes ---
+out=$("$dp" --help); is "--help exits 0" "$?" 0
+has "--help shows usage" "$out" "Usage: dax-policy [OPTIONS] COMMAND [DEVICE...]"
+out=$("$dp" --version); has "--version" "$out" "dax-policy "
+"$dp" >/dev/null 2>&1; is "no command: exit 2" "$?" 2
+out=$("$dp" frobnicate 2>&1); is "unknown command: exit 2" "$?" 2
+has "unknown command named" "$out" "unknown command 'frobnicate'"
+out=$("$dp" --root "$src/sysfs/mixed" status ../../etc/passwd 2>&1); is "path-like device name: exit 2" "$?" 2
+has "bad device name refused" "$out" "'../../etc/passwd' is not a dax device name"
+out=$("$dp" --root "$src/sysfs/mixed" status 'dax0.0/../x' 2>&1); is "device name with ../: exit 2" "$?" 2
+out=$("$dp" --root "$src/sysfs/mixed" status dax7.0 2>&1); is "absent device: exit 2" "$?" 2
+has "absent device named" "$out" "dax7.0: no such dax device"
+"$dp" --root "$src/sysfs/mixed" status --dry-run >/dev/null 2>&1; is "--dry-run with status: exit 2" "$?" 2
+"$dp" --root "$src/sysfs/mixed" explain >/dev/null 2>&1; is "explain without device: exit 2" "$?" 2
+"$dp" --bogus >/dev/null 2>&1; is "unknown option: exit 2" "$?" 2
+
+# --- config errors stop everything ---
+bad=$(conf bad.conf <<'EOF'
+[rule a]
+device = dax1.0
+mode = system-ram
+online = sideways
+EOF
+)
+out=$("$dp" --root "$src/sysfs/mixed" --config "$bad" check 2>&1); is "check with a bad config: exit 1" "$?" 1
+has "error as FILE:LINE: message" "$out" "$bad:4: bad value for online: 'sideways': expected movable, normal or offline"
+out=$("$dp" --root "$src/sysfs/mixed" --config "$bad" apply --dry-run 2>&1); is "apply with a bad config: exit 1" "$?" 1
+has "nothing applied" "$out" "configuration has 1 error; nothing applied"
+if grep -q write <<< "$out"; then notok "no write planned with a bad config"; else ok "no write planned with a bad config"; fi
+chmod 666 "$bad"
+out=$("$dp" --root "$src/sysfs/mixed" --config "$bad" check 2>&1); is "world-writable config: exit 1" "$?" 1
+has "says it is writable" "$out" "refusing to use: writable by everyone (mode 0666)"
+out=$("$dp" --root "$src/sysfs/mixed" --config "$tmp/none.conf" status); is "no config file: status exit 0 (keep all)" "$?" 0
+
+# --- the example config ---
+out=$("$dp" --root "$src/sysfs/mixed" --config "$src/../examples/dax-policy.conf" check 2>&1)
+is "example config is valid" "$?" 0
+
+# --- status, text and JSON ---
+pol=$(conf policy.conf <<'EOF'
+[rule pmem]
+uuid = 805f67b9-154a-45ae-b7c6-02f58b6fb349
+mode = devdax
+[rule ram]
+device = dax1.0
+mode = system-ram
+online = movable
+[rule spare]
+region = 0,2
+mode = none
+EOF
+)
+out=$("$dp" --root "$src/sysfs/mixed" --config "$pol" status); is "status with drift: exit 4" "$?" 4
+has "table header" "$out" "DEVICE   REGION   SIZE NODE RESOURCE       MODE       WANT       RULE             STATE  MEMORY"
+has "system-ram row shows memory" "$out" "dax1.0        1   512M    1 0x1c0000000    system-ram system-ram ram              drift  4/4 normal"
+has "pmem row matched by uuid" "$out" "dax3.0        3   250M    0 0x240600000    devdax     devdax     pmem             ok     -"
+has "drift explained" "$out" "dax1.0: drift: memory not movable"
+out=$("$dp" --root "$src/sysfs/mixed" --config "$pol" status dax3.0); is "status of one device in policy: exit 0" "$?" 0
+"$dp" --root "$src/sysfs/mixed" --config "$pol" status /dev/dax3.0 >/dev/null; is "/dev/ path accepted" "$?" 0
+json=$("$dp" --root "$src/sysfs/mixed" --config "$pol" status --json)
+is "status --json parses" "$(jq -r '.devices | length' <<< "$json")" 4
+is "json: mode" "$(jq -r '.devices[1].mode' <<< "$json")" "system-ram"
+is "json: wanted_mode" "$(jq -r '.devices[0].wanted_mode' <<< "$json")" "unbound"
+is "json: rule" "$(jq -r '.devices[3].rule' <<< "$json")" "pmem"
+is "json: state" "$(jq -r '.devices[1].state' <<< "$json")" "drift"
+is "json: memory" "$(jq -c '.devices[1].memory' <<< "$json")" '{"blocks":4,"online":4,"movable":0,"normal":4}'
+is "json: uuid" "$(jq -r '.devices[3].uuid' <<< "$json")" "805f67b9-154a-45ae-b7c6-02f58b6fb349"
+is "json: path" "$(jq -r '.devices[0].path' <<< "$json")" "/sys/devices/platform/hmem.0/dax0.0"
+is "json: resource" "$(jq -r '.devices[0].resource' <<< "$json")" "0x180000000"
+json=$("$dp" --root "$src/sysfs/mixed" --config "$pol" check --json)
+is "check --json lists rules" "$(jq -r '[.rules[].name] | join(",")' <<< "$json")" "pmem,ram,spare"
+is "check --json counts matches" "$(jq -r '.rules[2].devices_matched' <<< "$json")" 2
+
+# --- explain ---
+out=$("$dp" --root "$src/sysfs/mixed" --config "$pol" explain dax2.0); is "explain: exit 0" "$?" 0
+has "explain: uuid reason" "$out" "rule pmem ($pol:1): no match: uuid (none) is not 805f67b9-154a-45ae-b7c6-02f58b6fb349"
+has "explain: device reason" "$out" "rule ram ($pol:4): no match: device dax2.0 does not match 'dax1.0'"
+has "explain: the match" "$out" "rule spare ($pol:8): matches -> mode unbound"
+json=$("$dp" --root "$src/sysfs/mixed" --config "$pol" explain --json dax2.0)
+is "explain --json" "$(jq -r '.rule + " " + (.rules | map(.matched | tostring) | join(","))' <<< "$json")" "spare false,false,true"
+
+# --- apply --dry-run: the exact writes, in order ---
+root=$(fixture mixed)
+out=$("$dp" --root "$root" --config "$pol" apply --dry-run dax0.0 dax1.0); is "dry-run: exit 0" "$?" 0
+want='dax0.0: devdax -> unbound
+  write remove_id  dax0.0 > /sys/bus/dax/drivers/device_dax/remove_id
+  write unbind     dax0.0 > /sys/bus/dax/drivers/device_dax/unbind
+  write scrub      dax0.0 > /sys/bus/dax/drivers/kmem/remove_id
+dax1.0: system-ram -> system-ram'
+has "dry-run: devdax -> none writes" "$out" "$want"
+has "dry-run: memory fix planned" "$out" "dax1.0: drift: would online memory movable"
+mem=$(conf mem.conf <<'EOF'
+[rule r]
+device = dax1.0
+mode = devdax
+EOF
+)
+out=$("$dp" --root "$root" --config "$mem" apply --dry-run)
+want='dax1.0: system-ram -> devdax
+  write offline    offline > /sys/devices/system/memory/memory56/state
+  write offline    offline > /sys/devices/system/memory/memory57/state
+  write offline    offline > /sys/devices/system/memory/memory58/state
+  write offline    offline > /sys/devices/system/memory/memory59/state
+  write remove_id  dax1.0 > /sys/bus/dax/drivers/kmem/remove_id
+  write unbind     dax1.0 > /sys/bus/dax/drivers/kmem/unbind
+  write scrub      dax1.0 > /sys/bus/dax/drivers/device_dax/remove_id
+  write new_id     dax1.0 > /sys/bus/dax/drivers/device_dax/new_id
+  write bind       dax1.0 > /sys/bus/dax/drivers/device_dax/bind'
+has "dry-run: system-ram -> devdax offlines every block first" "$out" "$want"
+is "dry-run wrote nothing" "$(cat "$root/sys/devices/system/memory/memory56/state")" "online"
+
+# --- busy: a process maps /dev/dax3.0 ---
+mkdir -p "$root/proc/4242/fd" "$root/proc/self"
+echo holder > "$root/proc/4242/comm"
+echo "7f0000000000-7f0040000000 rw-s 00000000 00:05 1234 /dev/dax3.0" > "$root/proc/4242/maps"
+: > "$root/proc/self/mountinfo"
+busy=$(conf busy.conf <<'EOF'
+[rule r]
+device = dax3.0
+mode = system-ram
+EOF
+)
+out=$("$dp" --root "$root" --config "$busy" status); is "status of a mapped device: exit 4" "$?" 4
+has "status names the process" "$out" "dax3.0: busy: in use: pid 4242 (holder, mapped)"
+out=$("$dp" --root "$root" --config "$busy" apply --dry-run 2>&1); is "apply of a mapped device: exit 3" "$?" 3
+has "apply refuses, naming the process" "$out" "dax3.0: busy: /dev/dax3.0 is in use: pid 4242 (holder, mapped); not leaving devdax (--force overrides)"
+if grep -q "write" <<< "$out"; then notok "busy: no write"; else ok "busy: no write"; fi
+out=$("$dp" --root "$root" --config "$busy" apply --dry-run --force 2>&1); is "--force: exit 0" "$?" 0
+has "--force warns" "$out" "--force: switching although in use by pid 4242 (holder, mapped)"
+has "--force switches" "$out" "write new_id     dax3.0 > /sys/bus/dax/drivers/kmem/new_id"
+rm "$root/proc/4242/maps"
+ln -s /dev/dax3.0 "$root/proc/4242/fd/3"
+out=$("$dp" --root "$root" --config "$busy" status); has "an open fd is busy too" "$out" "pid 4242 (holder, open)"
+echo "36 25 0:50 / /mnt/famfs rw - famfs /dev/dax3.0 rw" > "$root/proc/self/mountinfo"
+rm "$root/proc/4242/fd/3"
+out=$("$dp" --root "$root" --config "$busy" apply --dry-run --force 2>&1); is "mounted: --force does not override" "$?" 3
+has "mount named" "$out" "mounted on /mnt/famfs"
+
+# --- memory that cannot be offlined: the blocks offlined so far come back ---
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_FAIL=offline:3 "$dp" -v --root "$root" --config "$mem" apply dax1.0 2>&1)
+is "offline failure: exit 3" "$?" 3
+has "names the block" "$out" "dax1.0: busy: memory block memory58 cannot be offlined: Input/output error; every block is online again, dax1.0 stays system-ram"
+has "first block onlined again" "$out" "restore: write 'online_kernel' to /sys/devices/system/memory/memory56/state"
+has "second block onlined again" "$out" "restore: write 'online_kernel' to /sys/devices/system/memory/memory57/state"
+if grep -q "remove_id\|unbind" <<< "$out"; then notok "driver untouched"; else ok "driver untouched"; fi
+
+echo "1..$n"
+[ "$failed" = 0 ]

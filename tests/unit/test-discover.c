@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Discovery against sysfs trees captured from Debian 12's kernel
+ * (tests/sysfs/README.md says how each was made). */
+#include "discover.h"
+#include "sysroot.h"
+#include "tap.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+struct expect {
+	const char *name;
+	int region;
+	uint64_t size;
+	int node;
+	uint64_t resource;
+	const char *uuid;
+	const char *path;
+	const char *driver;
+	enum dax_mode mode;
+	int blocks, online, movable, normal;
+};
+
+static void check_fixture(const char *fixture, const struct expect *want, size_t n,
+			  const char *auto_online)
+{
+	char root[PATH_MAX], what[256];
+	const char *src = getenv("DAXTEST_SRC");
+	struct snapshot s;
+
+	snprintf(root, sizeof(root), "%s/sysfs/%s", src ? src : "tests", fixture);
+	if (!tap_ok(sysroot_set(root), "fixture root exists"))
+		return;
+	tap_is_int(discover_all(&s), 0, "discover_all");
+	snprintf(what, sizeof(what), "%s: %zu devices", fixture, n);
+	tap_is_int((long long)s.n, (long long)n, what);
+	tap_is_int((long long)s.block_size, 128LL << 20, "memory block size 128M");
+	tap_is_str(s.auto_online, auto_online, "auto_online_blocks");
+	for (size_t i = 0; i < n && i < s.n; i++) {
+		const struct dax_device *d = &s.devs[i];
+		const struct expect *w = &want[i];
+
+#define FIELD(cond, label) \
+	snprintf(what, sizeof(what), "%s %s: %s", fixture, w->name, label), tap_ok(cond, what)
+		FIELD(strcmp(d->name, w->name) == 0, "name (sorted by region)");
+		FIELD(d->region == w->region, "region");
+		FIELD(d->size == w->size, "size");
+		FIELD(d->target_node == w->node, "target node");
+		FIELD(d->resource == w->resource, "resource");
+		FIELD(strcmp(d->uuid, w->uuid) == 0, "uuid");
+		FIELD(strcmp(d->path, w->path) == 0, "canonical path without the root");
+		FIELD(strcmp(d->driver, w->driver) == 0, "driver");
+		FIELD(d->mode == w->mode, "mode");
+		FIELD(d->mem.nblocks - d->mem.missing == w->blocks, "memory blocks present");
+		FIELD(d->mem.online == w->online, "blocks online");
+		FIELD(d->mem.movable == w->movable, "blocks movable");
+		FIELD(d->mem.normal == w->normal, "blocks normal");
+#undef FIELD
+	}
+	{
+		struct dax_device one;
+
+		tap_is_int(discover_device(&s, "dax9.9", &one), -2 /* -ENOENT */, "missing device: -ENOENT");
+		tap_is_int(discover_device(&s, "../../etc", &one), -22 /* -EINVAL */, "bad name refused");
+	}
+	snapshot_free(&s);
+}
+
+#define HMEM(n) "/sys/devices/platform/hmem." #n "/dax" #n ".0"
+#define PMEM "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region3/dax3.0/dax3.0"
+#define PMEM_UUID "805f67b9-154a-45ae-b7c6-02f58b6fb349"
+
+int main(void)
+{
+	static const struct expect devdax[] = {
+		{ "dax0.0", 0, 512 << 20, 1, 0x180000000ULL, "", HMEM(0), "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },
+		{ "dax1.0", 1, 512 << 20, 1, 0x1c0000000ULL, "", HMEM(1), "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },
+		{ "dax2.0", 2, 512 << 20, 1, 0x200000000ULL, "", HMEM(2), "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },
+		{ "dax3.0", 3, 262144000, 0, 0x240600000ULL, PMEM_UUID, PMEM, "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },
+	};
+	static const struct expect mixed[] = {
+		{ "dax0.0", 0, 512 << 20, 1, 0x180000000ULL, "", HMEM(0), "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },
+		{ "dax1.0", 1, 512 << 20, 1, 0x1c0000000ULL, "", HMEM(1), "kmem", MODE_SYSTEM_RAM, 4, 4, 0, 4 },
+		{ "dax2.0", 2, 512 << 20, 1, 0x200000000ULL, "", HMEM(2), "", MODE_UNBOUND, 0, 0, 0, 0 },
+		{ "dax3.0", 3, 262144000, 0, 0x240600000ULL, PMEM_UUID, PMEM, "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },
+	};
+
+	check_fixture("devdax", devdax, ARRAY_SIZE(devdax), "offline");
+	check_fixture("mixed", mixed, ARRAY_SIZE(mixed), "offline");
+	return tap_done();
+}

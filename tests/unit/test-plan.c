@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The matcher and the planner, on devices made up in memory (no I/O). */
+#include "config.h"
+#include "match.h"
+#include "plan.h"
+#include "tap.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+static struct policy load(const char *text)
+{
+	struct policy p;
+
+	policy_init(&p);
+	p.err = stdout;	/* errors show up as TAP comments' neighbours */
+	policy_parse_text(&p, "t.conf", text, strlen(text));
+	if (p.nerrors)
+		tap_ok(false, "test policy parses");
+	return p;
+}
+
+static struct dax_device dev(const char *name, int region, uint64_t size, int node,
+			     uint64_t resource, const char *driver)
+{
+	struct dax_device d;
+
+	memset(&d, 0, sizeof(d));
+	str_copy(d.name, sizeof(d.name), name);
+	d.region = region;
+	d.size = size;
+	d.target_node = node;
+	d.resource = resource;
+	d.nranges = 1;
+	d.ranges[0].start = resource;
+	d.ranges[0].end = resource + size - 1;
+	snprintf(d.path, sizeof(d.path), "/sys/devices/platform/hmem.%d/%s", region, name);
+	str_copy(d.driver, sizeof(d.driver), driver);
+	d.mode = mode_from_driver(driver);
+	return d;
+}
+
+static void test_match_keys(void)
+{
+	struct dax_device d = dev("dax3.0", 3, 1ULL << 30, 1, 0x240000000ULL, "device_dax");
+	struct policy p;
+	char why[256];
+
+	str_copy(d.uuid, sizeof(d.uuid), "805f67b9-154a-45ae-b7c6-02f58b6fb349");
+	p = load("[rule dev-yes]\ndevice = dax3.*\nmode = devdax\n"
+		 "[rule dev-no]\ndevice = dax1.0\nmode = devdax\n"
+		 "[rule region-yes]\nregion = 1,3-4\nmode = devdax\n"
+		 "[rule region-no]\nregion = 0-2\nmode = devdax\n"
+		 "[rule node-yes]\nnuma-node = 1\nmode = devdax\n"
+		 "[rule node-no]\nnuma-node = 0,2\nmode = devdax\n"
+		 "[rule size-eq]\nsize = 1G\nmode = devdax\n"
+		 "[rule size-lt-no]\nsize = <1G\nmode = devdax\n"
+		 "[rule size-le]\nsize = <=1G\nmode = devdax\n"
+		 "[rule size-gt-no]\nsize = >1G\nmode = devdax\n"
+		 "[rule size-ge]\nsize = >=512M\nmode = devdax\n"
+		 "[rule res-yes]\nresource = 0x240000000\nmode = devdax\n"
+		 "[rule res-no]\nresource = 9663676416000\nmode = devdax\n"
+		 "[rule uuid-yes]\nuuid = 805F67B9-154A-45AE-B7C6-02F58B6FB349\nmode = devdax\n"
+		 "[rule uuid-no]\nuuid = 00000000-154a-45ae-b7c6-02f58b6fb349\nmode = devdax\n"
+		 "[rule path-yes]\npath = */hmem.3/*\nmode = devdax\n"
+		 "[rule path-no]\npath = /sys/devices/LNXSYSTM:00/*\nmode = devdax\n"
+		 "[rule all-two]\ndevice = dax3.0\nsize = 2G\nmode = devdax\n");
+	for (size_t i = 0; i < p.nrules; i++) {
+		const struct rule *r = &p.rules[i];
+		bool want = strstr(r->name, "-no") == NULL && strcmp(r->name, "all-two") != 0;
+		char what[128];
+
+		snprintf(what, sizeof(what), "rule %s %s", r->name, want ? "matches" : "does not match");
+		tap_is_int(match_rule(r, &d), want, what);
+	}
+	tap_ok(!match_key(&p.rules[1], KEY_DEVICE, &d, why, sizeof(why)), "device key fails");
+	tap_is_str(why, "device dax3.0 does not match 'dax1.0'", "device reason");
+	match_key(&p.rules[3], KEY_REGION, &d, why, sizeof(why));
+	tap_is_str(why, "region 3 is not in 0-2", "region reason");
+	match_key(&p.rules[5], KEY_NUMA_NODE, &d, why, sizeof(why));
+	tap_is_str(why, "numa node 1 is not in 0,2", "numa reason");
+	match_key(&p.rules[7], KEY_SIZE, &d, why, sizeof(why));
+	tap_is_str(why, "size 1G is not < 1G", "size reason");
+	match_key(&p.rules[12], KEY_RESOURCE, &d, why, sizeof(why));
+	tap_is_str(why, "resource 0x240000000 is not 0x8ca00000000", "resource reason");
+	match_key(&p.rules[14], KEY_UUID, &d, why, sizeof(why));
+	tap_is_str(why, "uuid 805f67b9-154a-45ae-b7c6-02f58b6fb349 is not 00000000-154a-45ae-b7c6-02f58b6fb349",
+		   "uuid reason");
+	match_key(&p.rules[16], KEY_PATH, &d, why, sizeof(why));
+	tap_is_str(why, "path /sys/devices/platform/hmem.3/dax3.0 does not match '/sys/devices/LNXSYSTM:00/*'",
+		   "path reason");
+	tap_ok(match_rule(&p.rules[17], &d) == false, "every key of a rule must hold");
+
+	d.target_node = -1;
+	tap_ok(!match_rule(&p.rules[4], &d), "no target node never matches numa-node");
+	d.uuid[0] = '\0';
+	tap_ok(!match_rule(&p.rules[13], &d), "no uuid never matches uuid");
+	policy_free(&p);
+}
+
+static const struct plan_entry *plan_for(struct policy *p, struct snapshot *s, const char *name,
+					 struct plan *plan)
+{
+	plan_build(p, s, NULL, 0, plan);
+	for (size_t i = 0; i < plan->n; i++)
+		if (strcmp(plan->e[i].dev->name, name) == 0)
+			return &plan->e[i];
+	return NULL;
+}
+
+static void test_first_match_and_defaults(void)
+{
+	struct dax_device devs[3] = {
+		dev("dax0.0", 0, 2ULL << 30, 1, 0x180000000ULL, "device_dax"),
+		dev("dax1.0", 1, 2ULL << 30, 1, 0x200000000ULL, "device_dax"),
+		dev("dax2.0", 2, 2ULL << 30, 0, 0x280000000ULL, "device_dax"),
+	};
+	struct snapshot s = { .devs = devs, .n = 3 };
+	struct policy p = load("[defaults]\nmode = fsdev\n"
+			       "[rule first]\nnuma-node = 1\nmode = system-ram\n"
+			       "[rule second]\ndevice = dax1.0\nmode = none\n");
+	struct plan plan;
+	const struct plan_entry *e;
+
+	e = plan_for(&p, &s, "dax1.0", &plan);
+	tap_is_str(e->rule ? e->rule->name : "", "first", "first matching rule wins over a later exact one");
+	tap_is_int(e->want, MODE_SYSTEM_RAM, "its mode");
+	tap_is_int(e->online, ONLINE_MOVABLE, "online defaults to movable");
+	e = plan_for(&p, &s, "dax2.0", &plan);
+	tap_ok(e->rule == NULL, "no rule matches dax2.0");
+	tap_is_int(e->want, MODE_FSDEV, "[defaults] mode applies");
+	tap_is_int(e->action, ACT_CHANGE, "devdax -> fsdev is a change");
+	plan_free(&plan);
+
+	{
+		char *names[] = { "dax2.0" };
+
+		plan_build(&p, &s, names, 1, &plan);
+		tap_ok(plan.n == 1 && strcmp(plan.e[0].dev->name, "dax2.0") == 0, "plan only named devices");
+		plan_free(&plan);
+	}
+	policy_free(&p);
+
+	p = load("");
+	e = plan_for(&p, &s, "dax0.0", &plan);
+	tap_ok(e->want == MODE_KEEP && e->action == ACT_NONE, "empty policy keeps everything");
+	plan_free(&plan);
+	policy_free(&p);
+}
+
+static void test_transitions(void)
+{
+	static const char *const drivers[] = { "device_dax", "kmem", "fsdev_dax", "" };
+	static const char *const words[] = { "devdax", "system-ram", "fsdev", "none", "keep" };
+
+	for (size_t from = 0; from < 4; from++) {
+		for (size_t to = 0; to < 5; to++) {
+			struct dax_device d = dev("dax0.0", 0, 1ULL << 30, 0, 1ULL << 32, drivers[from]);
+			struct snapshot s = { .devs = &d, .n = 1 };
+			char text[128], what[128];
+			struct policy p;
+			struct plan plan;
+			enum plan_action want;
+
+			if (from == 1) {
+				/* system-ram with its memory online movable: in policy */
+				d.mem.present = true;
+				d.mem.nblocks = d.mem.online = d.mem.movable = 8;
+			}
+			snprintf(text, sizeof(text), "[rule r]\nmode = %s\n", words[to]);
+			p = load(text);
+			plan_build(&p, &s, NULL, 0, &plan);
+			want = to == 4 || from == to ? ACT_NONE : ACT_CHANGE;
+			snprintf(what, sizeof(what), "%s -> %s: %s", mode_name(d.mode), words[to],
+				 plan_action_name(want));
+			tap_is_int(plan.e[0].action, want, what);
+			plan_free(&plan);
+			policy_free(&p);
+		}
+	}
+}
+
+static void test_memory_and_other(void)
+{
+	struct dax_device d = dev("dax0.0", 0, 1ULL << 30, 0, 1ULL << 32, "kmem");
+	struct snapshot s = { .devs = &d, .n = 1 };
+	struct policy p = load("[rule r]\nmode = system-ram\nonline = movable\n");
+	struct plan plan;
+
+	d.mem.present = true;
+	d.mem.nblocks = 8;
+	d.mem.online = 8;
+	d.mem.normal = 8;
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_MEMORY, "system-ram online normal, policy movable: memory action");
+	tap_is_str(plan.e[0].note, "memory not movable", "note says what");
+	plan_free(&plan);
+
+	d.mem.normal = 0;
+	d.mem.movable = 4;
+	d.mem.online = 4;
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_MEMORY, "half the blocks offline: memory action");
+	plan_free(&plan);
+
+	d.mem.movable = d.mem.online = 8;
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_NONE, "all movable: nothing to do");
+	plan_free(&plan);
+	policy_free(&p);
+
+	p = load("[rule r]\nmode = system-ram\nonline = offline\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_MEMORY, "online=offline with blocks online: memory action");
+	plan_free(&plan);
+	policy_free(&p);
+
+	d = dev("dax0.0", 0, 1ULL << 30, 0, 1ULL << 32, "vfio_dax");
+	p = load("[rule r]\nmode = devdax\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_REFUSE, "unknown driver: refused, not touched");
+	tap_is_str(plan.e[0].note, "bound to driver vfio_dax, which dax-policy does not manage",
+		   "refusal says why");
+	plan_free(&plan);
+	policy_free(&p);
+}
+
+int main(void)
+{
+	test_match_keys();
+	test_first_match_and_defaults();
+	test_transitions();
+	test_memory_and_other();
+	return tap_done();
+}

@@ -1,0 +1,120 @@
+#!/bin/bash
+# dax-policy apply on the real dax bus: three hmem devices put through every
+# transition between devdax, system-ram and unbound; checked through sysfs.
+. ./lib.sh
+
+for d in dax0.0 dax1.0 dax2.0; do
+	is "$d starts in device_dax" "$(driver_of $d)" device_dax
+done
+
+write_config <<'CONF'
+[defaults]
+mode = keep
+
+[rule dev]
+device = dax0.0
+mode = devdax
+
+[rule ram]
+device = dax1.0
+mode = system-ram
+online = movable
+
+[rule off]
+device = dax2.0
+mode = none
+CONF
+
+dax-policy status; rc=$?
+is "status before apply exits 4 (not in policy)" "$rc" 4
+
+dax-policy apply --dry-run > /tmp/dry.txt; rc=$?
+cat /tmp/dry.txt
+is "dry-run exits 0" "$rc" 0
+is "dry-run changed nothing (dax1.0)" "$(driver_of dax1.0)" device_dax
+check "dry-run lists the new_id write for dax1.0" grep -q 'dax1.0 > /sys/bus/dax/drivers/kmem/new_id' /tmp/dry.txt
+
+dax-policy apply; rc=$?
+is "apply exits 0" "$rc" 0
+is "dax0.0 stays in device_dax" "$(driver_of dax0.0)" device_dax
+is "dax1.0 is bound to kmem" "$(driver_of dax1.0)" kmem
+is "dax1.0 memory online movable" "$(memory_state dax1.0)" "4/4 Movable"
+check "dax1.0 range is System RAM (kmem) in /proc/iomem" grep -q 'System RAM (kmem)' /proc/iomem
+is "dax2.0 is unbound" "$(driver_of dax2.0)" ""
+check "/dev/dax0.0 exists" test -c /dev/dax0.0
+udevadm settle
+check "/dev/dax2.0 is gone" test ! -e /dev/dax2.0
+
+writes=$(sysfs_writes dax-policy apply)
+is "second apply writes nothing to sysfs" "$writes" ""
+dax-policy status; rc=$?
+is "status after apply exits 0" "$rc" 0
+
+# status --json against sysfs
+dax-policy status --json > /tmp/status.json
+for d in dax0.0 dax1.0 dax2.0; do
+	drv=$(jq -r ".devices[] | select(.name == \"$d\") | .driver // \"\"" /tmp/status.json)
+	is "status --json driver of $d matches sysfs" "$drv" "$(driver_of $d)"
+	size=$(jq -r ".devices[] | select(.name == \"$d\") | .size" /tmp/status.json)
+	is "status --json size of $d matches sysfs" "$size" "$(cat /sys/bus/dax/devices/$d/size)"
+	node=$(jq -r ".devices[] | select(.name == \"$d\") | .numa_node" /tmp/status.json)
+	is "status --json numa node of $d matches sysfs" "$node" "$(cat /sys/bus/dax/devices/$d/target_node)"
+done
+on=$(jq -r '.devices[] | select(.name == "dax1.0") | "\(.memory.online)/\(.memory.blocks)"' /tmp/status.json)
+is "status --json memory of dax1.0 matches sysfs" "$on Movable" "$(memory_state dax1.0)"
+
+# every other transition
+write_config <<'CONF'
+[rule a]
+device = dax0.0
+mode = system-ram
+online = normal
+[rule b]
+device = dax1.0
+mode = devdax
+[rule c]
+device = dax2.0
+mode = devdax
+CONF
+dax-policy apply; is "apply (devdax->ram, ram->devdax, none->devdax) exits 0" "$?" 0
+is "dax0.0 devdax -> system-ram" "$(driver_of dax0.0)" kmem
+is "dax0.0 memory online normal" "$(memory_state dax0.0)" "4/4 Normal"
+is "dax1.0 system-ram -> devdax" "$(driver_of dax1.0)" device_dax
+check "dax1.0 memory is gone from the memory blocks" test "$(memory_state dax1.0)" = "0/0 offline"
+is "dax2.0 unbound -> devdax" "$(driver_of dax2.0)" device_dax
+
+write_config <<'CONF'
+[rule a]
+device = dax0.0
+mode = none
+[rule b]
+device = dax1.0
+mode = none
+[rule c]
+device = dax2.0
+mode = kmem
+online = offline
+CONF
+dax-policy apply; is "apply (ram->none, devdax->none, devdax->ram offline) exits 0" "$?" 0
+is "dax0.0 system-ram -> unbound" "$(driver_of dax0.0)" ""
+is "dax1.0 devdax -> unbound" "$(driver_of dax1.0)" ""
+is "dax2.0 devdax -> system-ram" "$(driver_of dax2.0)" kmem
+is "dax2.0 memory left offline" "$(memory_state dax2.0)" "0/4 offline"
+
+write_config <<'CONF'
+[defaults]
+mode = system-ram
+online = movable
+[rule b]
+device = dax1.0
+mode = devdax
+CONF
+dax-policy apply; is "apply (none->ram, none->devdax, ram offline->movable) exits 0" "$?" 0
+is "dax0.0 unbound -> system-ram" "$(driver_of dax0.0)" kmem
+is "dax0.0 memory movable" "$(memory_state dax0.0)" "4/4 Movable"
+is "dax1.0 unbound -> devdax" "$(driver_of dax1.0)" device_dax
+is "dax2.0 memory onlined movable" "$(memory_state dax2.0)" "4/4 Movable"
+writes=$(sysfs_writes dax-policy apply)
+is "apply again writes nothing" "$writes" ""
+
+finish

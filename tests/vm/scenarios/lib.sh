@@ -1,0 +1,65 @@
+# Helpers for scenarios run inside the test VM. Every check reads the
+# kernel's own view (sysfs, /proc), never dax-policy's output, unless the
+# check is about that output.
+set -u
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+failures=0
+checks=0
+
+ok()   { checks=$((checks + 1)); echo "ok $checks - $*"; }
+fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $checks - $*"; }
+# check DESCRIPTION COMMAND...: one check from a command's exit status
+check() { local d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
+# is DESCRIPTION GOT WANT
+is() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi; }
+finish() {
+	echo "# $checks checks, $failures failed"
+	[ "$failures" = 0 ]
+}
+
+# driver of a dax device, "" when unbound
+driver_of() {
+	local l=/sys/bus/dax/devices/$1/driver
+	[ -L "$l" ] && basename "$(readlink "$l")" || echo ""
+}
+
+block_size() { printf '%d' "0x$(cat /sys/devices/system/memory/block_size_bytes)"; }
+
+# memory blocks of a dax device (from its mappings), one index a line
+blocks_of() {
+	local dev=/sys/bus/dax/devices/$1 bs m s e
+	bs=$(block_size)
+	for m in "$dev"/mapping*/; do
+		[ -d "$m" ] || continue
+		s=$(($(cat "$m/start"))); e=$(($(cat "$m/end")))
+		seq $((s / bs)) $((e / bs))
+	done
+}
+
+# "online-zone" of every block of a device: "4 Movable" style summary
+memory_state() {
+	local b st z on=0 zone="" n=0
+	for b in $(blocks_of "$1"); do
+		[ -d /sys/devices/system/memory/memory$b ] || continue
+		n=$((n + 1))
+		st=$(cat /sys/devices/system/memory/memory$b/state)
+		if [ "$st" = online ]; then
+			on=$((on + 1))
+			z=$(cat /sys/devices/system/memory/memory$b/valid_zones)
+			[ -z "$zone" ] && zone=$z
+			[ "$zone" = "$z" ] || zone=mixed
+		fi
+	done
+	echo "$on/$n ${zone:-offline}"
+}
+
+write_config() {
+	cat > /etc/dax-policy.conf
+	chmod 644 /etc/dax-policy.conf
+}
+
+# sysfs writes (opens for writing under /sys) made by a command
+sysfs_writes() {
+	strace -f -qq -e trace=openat -e signal=none -o /tmp/strace.out "$@" >/dev/null 2>&1
+	grep -E '"/sys/[^"]*", O_(WRONLY|RDWR)' /tmp/strace.out || true
+}
