@@ -25,6 +25,7 @@
 #include <linux/memremap.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pagemap.h>
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -122,13 +123,29 @@ static const struct dax_operations fsdev_dax_ops = {
 	.recovery_write = fsdev_recovery_write,
 };
 
+/* Nothing of this mapping is ever dirtied: there is no mmap. */
+static const struct address_space_operations fsdev_aops = {
+	.dirty_folio = noop_dirty_folio,
+};
+
 static int fsdev_open(struct inode *inode, struct file *filp)
 {
 	struct dax_device *dax_dev = inode_dax(inode);
+	struct inode *__dax_inode = dax_inode(dax_dev);
 	struct dev_dax *dev_dax = dax_get_private(dax_dev);
 
 	if (!dev_dax)
 		return -ENXIO;
+	/*
+	 * device_dax's open points the shared dax inode's mapping at its own
+	 * address_space_operations and nothing resets them when device_dax is
+	 * unloaded: take the mapping over, or the open path would follow a
+	 * pointer into a module that is gone.
+	 */
+	inode->i_mapping = __dax_inode->i_mapping;
+	inode->i_mapping->host = __dax_inode;
+	inode->i_mapping->a_ops = &fsdev_aops;
+	filp->f_mapping = inode->i_mapping;
 	filp->private_data = dev_dax;
 	return 0;
 }
@@ -154,6 +171,7 @@ static void fsdev_cdev_del(void *cdev)
 static void fsdev_kill(void *data)
 {
 	struct fsdev_dax *fs = data;
+	struct inode *inode = dax_inode(fs->dev_dax->dax_dev);
 
 	mutex_lock(&fsdev_lock);
 	list_del(&fs->list);
@@ -162,6 +180,9 @@ static void fsdev_kill(void *data)
 	put_dax(fs->dax_dev);
 	/* also clears dev_dax->pgmap of a dynamic region for the next driver */
 	kill_dev_dax(fs->dev_dax);
+	/* leave no pointer into this module behind for the next driver */
+	if (inode->i_mapping->a_ops == &fsdev_aops)
+		inode->i_mapping->a_ops = NULL;
 }
 
 static int fsdev_dax_probe(struct dev_dax *dev_dax)
