@@ -267,6 +267,12 @@ static void change_device(struct plan_entry *e, struct snapshot *snap,
 	return;
 
 undo:
+	{
+		char now[DRIVER_NAME_MAX];
+
+		bound_driver(d->name, now, sizeof(now));
+		o->raced = strcmp(now, old_driver) != 0 && !(want_drv && strcmp(now, want_drv) == 0);
+	}
 	restore(snap, d, old_driver, &old_mem);
 	o->state = STATE_ERROR;
 	snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s",

@@ -23,6 +23,7 @@ enum dev_state {
 struct outcome {
 	enum dev_state state;
 	bool changed;		/* apply changed this device */
+	bool raced;		/* another agent bound the device while we worked */
 	char msg[512];		/* what happened or what is in the way */
 };
 
@@ -34,7 +35,9 @@ struct apply_opts {
 const char *dev_state_name(enum dev_state s);
 
 /* Carry out PLAN; OUT has one outcome per plan entry. Returns the number of
- * devices that could not be put in their mode (busy or failed). */
+ * devices that could not be put in their mode (busy or failed). An entry
+ * whose outcome says "raced" is worth another try: the kernel or another
+ * agent bound the device while we switched it (a new device being probed). */
 int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts *opts,
 	       struct outcome *out);
 

@@ -82,12 +82,13 @@ static bool maps_hold(pid_t pid, const char *devpath)
 	return found;
 }
 
+/* Mounts of the init namespace: ours may be private under systemd. */
 static void scan_mounts(const char *devpath, struct holders *out)
 {
 	char full[PATH_MAX], line[4096];
 	FILE *f;
 
-	if (!sysroot_path(full, sizeof(full), "/proc/self/mountinfo"))
+	if (!sysroot_path(full, sizeof(full), "/proc/1/mountinfo"))
 		return;
 	f = fopen(full, "re");
 	if (!f)

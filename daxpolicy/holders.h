@@ -2,7 +2,8 @@
 /*
  * Who holds a dax device: processes with /dev/daxX.Y open or mapped (from
  * /proc/PID/fd and /proc/PID/maps) and filesystems mounted from it (from
- * /proc/self/mountinfo). Leaving devdax or fsdev while any holds it would
+ * /proc/1/mountinfo, the init mount namespace, since a sandboxed service
+ * has its own). Leaving devdax or fsdev while any holds it would
  * pull memory out from under a running program or a filesystem.
  */
 #ifndef DAXPOLICY_HOLDERS_H

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef DAX_POLICY_VERSION
@@ -204,6 +205,38 @@ static int cmd_explain(struct options *o, struct policy *p)
 	return rc;
 }
 
+/*
+ * Apply, and try again (a few times, briefly apart) for devices someone else
+ * bound while we switched them: a device that just appeared is probed by
+ * device_dax at the same moment its udev event starts us.
+ */
+static int apply_converge(struct plan *plan, struct snapshot *snap, const struct apply_opts *opts,
+			  const struct policy *p, struct outcome *outcomes)
+{
+	int failed = apply_plan(plan, snap, opts, outcomes);
+
+	for (int pass = 1; pass < 4 && failed && !opts->dry_run; pass++) {
+		const struct timespec pause = { 0, 100 * 1000 * 1000 };
+		int retried = 0;
+
+		for (size_t i = 0; i < plan->n; i++) {
+			struct plan one = { .e = &plan->e[i], .n = 1 };
+
+			if (!outcomes[i].raced)
+				continue;
+			nanosleep(&pause, NULL);
+			msg_verbose("%s: bound by someone else meanwhile; trying again", plan->e[i].dev->name);
+			discover_refresh(snap, plan->e[i].dev);
+			plan_refresh(p, &plan->e[i]);
+			failed -= apply_plan(&one, snap, opts, &outcomes[i]) == 0;
+			retried++;
+		}
+		if (!retried)
+			break;
+	}
+	return failed;
+}
+
 static int cmd_status_or_apply(struct options *o, struct policy *p, bool apply)
 {
 	struct agent_warnings agents;
@@ -242,7 +275,7 @@ static int cmd_status_or_apply(struct options *o, struct policy *p, bool apply)
 		struct apply_opts opts = { .force = o->force, .dry_run = o->dry_run };
 
 		sysroot.dry_out = o->json ? stderr : stdout;
-		if (apply_plan(&plan, &snap, &opts, outcomes) > 0)
+		if (apply_converge(&plan, &snap, &opts, p, outcomes) > 0)
 			rc = EXIT_FAILED;
 	} else {
 		for (size_t i = 0; i < plan.n; i++) {

@@ -48,6 +48,11 @@ static void plan_one(const struct policy *p, struct plan_entry *e)
 
 	if (e->want == MODE_KEEP)
 		return;
+	/* a dynamic region's seed (or a device being set up): nothing to bind */
+	if (d->size == 0) {
+		snprintf(e->note, sizeof(e->note), "no memory assigned yet (size 0)");
+		return;
+	}
 	if (d->mode == e->want) {
 		if (d->mode == MODE_SYSTEM_RAM && !memory_in_policy(&d->mem, e->online)) {
 			e->action = ACT_MEMORY;
@@ -62,6 +67,11 @@ static void plan_one(const struct policy *p, struct plan_entry *e)
 		return;
 	}
 	e->action = ACT_CHANGE;
+}
+
+void plan_refresh(const struct policy *p, struct plan_entry *e)
+{
+	plan_one(p, e);
 }
 
 int plan_build(const struct policy *p, struct snapshot *snap, char *const *names,

@@ -45,6 +45,8 @@ bool memory_in_policy(const struct dax_memory *m, enum online_policy online);
 int plan_build(const struct policy *p, struct snapshot *snap,
 	       char *const *names, size_t nnames, struct plan *out);
 void plan_free(struct plan *plan);
+/* Plan one entry again after its device was re-read. */
+void plan_refresh(const struct policy *p, struct plan_entry *e);
 const char *plan_action_name(enum plan_action a);
 
 #endif

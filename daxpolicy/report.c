@@ -112,6 +112,23 @@ void report_devices(const struct report *r)
 		return;
 	}
 
+	if (r->apply && log_level < LOG_VERBOSE) {
+		/* apply says what it did; the table is for status (or -v) */
+		size_t touched = 0;
+
+		for (size_t i = 0; i < plan->n; i++) {
+			const struct outcome *o = &r->outcomes[i];
+
+			if (!o->msg[0])
+				continue;
+			fprintf(r->out, "%s: %s: %s\n", plan->e[i].dev->name, dev_state_name(o->state), o->msg);
+			touched++;
+		}
+		if (!touched)
+			fprintf(r->out, "%zu dax device%s in policy, nothing to do\n", plan->n,
+				plan->n == 1 ? "" : "s");
+		return;
+	}
 	if (plan->n == 0) {
 		fprintf(r->out, "no dax devices\n");
 	} else {

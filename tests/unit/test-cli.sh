@@ -136,10 +136,10 @@ has "dry-run: system-ram -> devdax offlines every block first" "$out" "$want"
 is "dry-run wrote nothing" "$(cat "$root/sys/devices/system/memory/memory56/state")" "online"
 
 # --- busy: a process maps /dev/dax3.0 ---
-mkdir -p "$root/proc/4242/fd" "$root/proc/self"
+mkdir -p "$root/proc/4242/fd" "$root/proc/1"
 echo holder > "$root/proc/4242/comm"
 echo "7f0000000000-7f0040000000 rw-s 00000000 00:05 1234 /dev/dax3.0" > "$root/proc/4242/maps"
-: > "$root/proc/self/mountinfo"
+: > "$root/proc/1/mountinfo"
 busy=$(conf busy.conf <<'EOF'
 [rule r]
 device = dax3.0
@@ -157,7 +157,7 @@ has "--force switches" "$out" "write new_id     dax3.0 > /sys/bus/dax/drivers/km
 rm "$root/proc/4242/maps"
 ln -s /dev/dax3.0 "$root/proc/4242/fd/3"
 out=$("$dp" --root "$root" --config "$busy" status); has "an open fd is busy too" "$out" "pid 4242 (holder, open)"
-echo "36 25 0:50 / /mnt/famfs rw - famfs /dev/dax3.0 rw" > "$root/proc/self/mountinfo"
+echo "36 25 0:50 / /mnt/famfs rw - famfs /dev/dax3.0 rw" > "$root/proc/1/mountinfo"
 rm "$root/proc/4242/fd/3"
 out=$("$dp" --root "$root" --config "$busy" apply --dry-run --force 2>&1); is "mounted: --force does not override" "$?" 3
 has "mount named" "$out" "mounted on /mnt/famfs"

@@ -1,0 +1,63 @@
+#!/bin/bash
+# systemctl start / reload / a broken config, on a system booted without the
+# service enabled; coexistence with daxctl's udev rule and auto-onlining.
+. ./lib.sh
+
+is "service not enabled: dax1.0 untouched at boot" "$(driver_of dax1.0)" device_dax
+write_config <<'CONF'
+[rule ram]
+device = dax1.0
+mode = system-ram
+[rule off]
+device = dax2.0
+mode = none
+CONF
+check "systemctl start dax-policy" systemctl start dax-policy
+is "start: dax1.0 in system-ram" "$(driver_of dax1.0)" kmem
+is "start: dax1.0 memory movable" "$(memory_state dax1.0)" "4/4 Movable"
+is "start: dax2.0 unbound" "$(driver_of dax2.0)" ""
+
+write_config <<'CONF'
+[rule ram]
+device = dax1.0
+mode = devdax
+[rule off]
+device = dax2.0
+mode = system-ram
+online = normal
+CONF
+check "systemctl reload dax-policy" systemctl reload dax-policy
+is "reload: dax1.0 back to devdax" "$(driver_of dax1.0)" device_dax
+is "reload: dax2.0 in system-ram" "$(driver_of dax2.0)" kmem
+is "reload: dax2.0 memory normal" "$(memory_state dax2.0)" "4/4 Normal"
+
+before=$(for d in dax0.0 dax1.0 dax2.0; do driver_of $d; done | tr '\n' ' ')
+write_config <<'CONF'
+[rule ram]
+device = dax1.0
+mode = system-ram
+online = sideways
+CONF
+systemctl restart dax-policy; rc=$?
+check "restart with a broken config fails" test "$rc" != 0
+is "the service is failed" "$(systemctl is-failed dax-policy)" failed
+check "the journal shows FILE:LINE: message" \
+	sh -c "journalctl -b -o cat -u dax-policy.service | grep -q \"/etc/dax-policy.conf:4: bad value for online: 'sideways'\""
+is "no device changed" "$(for d in dax0.0 dax1.0 dax2.0; do driver_of $d; done | tr '\n' ' ')" "$before"
+systemctl start dax-policy@dax1.0.service; rc=$?
+check "the per-device unit fails too" test "$rc" != 0
+is "still no device changed" "$(for d in dax0.0 dax1.0 dax2.0; do driver_of $d; done | tr '\n' ' ')" "$before"
+
+# coexistence: daxctl's own rule is installed (Debian's daxctl package)
+check "daxctl's udev rule is installed" test -f /lib/udev/rules.d/90-daxctl-device.rules
+write_config <<'CONF'
+[defaults]
+mode = keep
+CONF
+out=$(dax-policy status 2>&1)
+check "status warns about daxctl's udev rule" grep -q "90-daxctl-device.rules reconfigures dax devices" <<< "$out"
+echo online > /sys/devices/system/memory/auto_online_blocks
+out=$(dax-policy status 2>&1)
+check "status warns about auto_online_blocks" grep -q "auto_online_blocks=online" <<< "$out"
+echo offline > /sys/devices/system/memory/auto_online_blocks
+finish
