@@ -8,6 +8,7 @@
 #include "apply.h"
 #include "config.h"
 #include "discover.h"
+#include "memory.h"
 #include "plan.h"
 #include "report.h"
 #include "sysroot.h"
@@ -67,6 +68,9 @@ static void usage(FILE *out)
 		"  -n, --dry-run       (apply) print every write instead of doing it\n"
 		"  -f, --force         (apply) switch devices that are open or mapped\n"
 		"                      (never memory that cannot be offlined)\n"
+		"  -t, --offline-timeout SECS\n"
+		"                      (apply) give up offlining a memory block whose pages\n"
+		"                      will not move after SECS (default 30; 0: wait forever)\n"
 		"  -j, --json          print one JSON document\n"
 		"  -v, --verbose       say more (every sysfs write); twice for debugging\n"
 		"  -q, --quiet         print only errors\n"
@@ -87,6 +91,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "root", required_argument, NULL, 'r' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "offline-timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -97,12 +102,22 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	o->config = DAX_POLICY_CONFIG;
-	while ((c = getopt_long(argc, argv, "c:r:nfjvqhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:r:nft:jvqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config = optarg; break;
 		case 'r': o->root = optarg; break;
 		case 'n': o->dry_run = true; break;
 		case 'f': o->force = true; break;
+		case 't': {
+			int secs;
+
+			if (!parse_uint(optarg, &secs)) {
+				msg_error("--offline-timeout takes a number of seconds");
+				return -1;
+			}
+			memory_offline_timeout = (unsigned)secs;
+			break;
+		}
 		case 'j': o->json = true; break;
 		case 'v': log_level = log_level < LOG_VERBOSE ? LOG_VERBOSE : LOG_DEBUG; break;
 		case 'q': log_level = LOG_QUIET; break;

@@ -4,7 +4,9 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,12 +60,46 @@ static enum block_state block_state(uint64_t b)
 	return BLOCK_KERNEL;
 }
 
+unsigned memory_offline_timeout = 30;
+
+static void on_alarm(int sig)
+{
+	(void)sig;	/* only here to interrupt the write */
+}
+
+/*
+ * Offlining migrates every page out of the block, and the kernel retries
+ * pages that will not move (long-term pinned) until a signal arrives. An
+ * alarm bounds that wait: the write then fails with EINTR and the block
+ * stays online.
+ */
 static int block_write(uint64_t b, const char *value, const char *step)
 {
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct itimerval timer = { .it_value = { .tv_sec = memory_offline_timeout } };
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 	char path[96];
+	int rc;
 
 	snprintf(path, sizeof(path), MEMORY_DIR "/memory%llu/state", (unsigned long long)b);
-	return sysroot_write(path, value, step);
+	if (strcmp(value, "offline") != 0 || !memory_offline_timeout || sysroot.dry_run)
+		return sysroot_write(path, value, step);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);	/* no SA_RESTART: the write must end */
+	setitimer(ITIMER_REAL, &timer, NULL);
+	rc = sysroot_write(path, value, step);
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	return rc;
+}
+
+static const char *offline_error(int rc, char *buf, size_t size)
+{
+	if (rc == -EINTR)
+		snprintf(buf, size, "pages still in use after %u s (pinned?)", memory_offline_timeout);
+	else
+		snprintf(buf, size, "%s", strerror(-rc));
+	return buf;
 }
 
 static const char *online_word(enum block_state st)
@@ -95,8 +131,10 @@ int memory_offline_all(const struct snapshot *s, const struct dax_device *d,
 			continue;
 		rc = block_write(blocks[i], "offline", "offline");
 		if (rc) {
+			char why[96];
+
 			snprintf(err, errlen, "memory block memory%llu cannot be offlined: %s",
-				 (unsigned long long)blocks[i], strerror(-rc));
+				 (unsigned long long)blocks[i], offline_error(rc, why, sizeof(why)));
 			break;
 		}
 	}
@@ -139,8 +177,10 @@ int memory_set_online(const struct snapshot *s, const struct dax_device *d,
 			/* online in the wrong zone, or online but wanted offline */
 			rc = block_write(blocks[i], "offline", "offline");
 			if (rc) {
+				char why[96];
+
 				snprintf(err, errlen, "memory block memory%llu cannot be offlined: %s",
-					 (unsigned long long)blocks[i], strerror(-rc));
+					 (unsigned long long)blocks[i], offline_error(rc, why, sizeof(why)));
 				break;
 			}
 		}

@@ -13,6 +13,9 @@
 #include "discover.h"
 #include "mode.h"
 
+/* Longest wait for one block to go offline, in seconds (0: no limit). */
+extern unsigned memory_offline_timeout;
+
 /* Offline every online block of DEV. On failure every block this call
  * offlined is onlined again, ERR names the block, and -errno is returned. */
 int memory_offline_all(const struct snapshot *s, const struct dax_device *dev,
