@@ -93,13 +93,18 @@ static int block_write(uint64_t b, const char *value, const char *step)
 	return rc;
 }
 
-static const char *offline_error(int rc, char *buf, size_t size)
+/* Offline block B; on failure ERR says which block and why. */
+static int offline_block(uint64_t b, char *err, size_t errlen)
 {
+	int rc = block_write(b, "offline", "offline");
+
 	if (rc == -EINTR)
-		snprintf(buf, size, "pages still in use after %u s (pinned?)", memory_offline_timeout);
-	else
-		snprintf(buf, size, "%s", strerror(-rc));
-	return buf;
+		snprintf(err, errlen, "memory block memory%llu cannot be offlined: pages still in use after %u s (pinned?)",
+			 (unsigned long long)b, memory_offline_timeout);
+	else if (rc)
+		snprintf(err, errlen, "memory block memory%llu cannot be offlined: %s",
+			 (unsigned long long)b, strerror(-rc));
+	return rc;
 }
 
 static const char *online_word(enum block_state st)
@@ -129,14 +134,9 @@ int memory_offline_all(const struct snapshot *s, const struct dax_device *d,
 		was[i] = block_state(blocks[i]);
 		if (was[i] != BLOCK_MOVABLE && was[i] != BLOCK_KERNEL)
 			continue;
-		rc = block_write(blocks[i], "offline", "offline");
-		if (rc) {
-			char why[96];
-
-			snprintf(err, errlen, "memory block memory%llu cannot be offlined: %s",
-				 (unsigned long long)blocks[i], offline_error(rc, why, sizeof(why)));
+		rc = offline_block(blocks[i], err, errlen);
+		if (rc)
 			break;
-		}
 	}
 	if (rc) {
 		/* undo: online again, in its old zone, every block we offlined */
@@ -175,14 +175,9 @@ int memory_set_online(const struct snapshot *s, const struct dax_device *d,
 			continue;
 		if (st != BLOCK_OFFLINE) {
 			/* online in the wrong zone, or online but wanted offline */
-			rc = block_write(blocks[i], "offline", "offline");
-			if (rc) {
-				char why[96];
-
-				snprintf(err, errlen, "memory block memory%llu cannot be offlined: %s",
-					 (unsigned long long)blocks[i], offline_error(rc, why, sizeof(why)));
+			rc = offline_block(blocks[i], err, errlen);
+			if (rc)
 				break;
-			}
 		}
 		if (want == BLOCK_OFFLINE)
 			continue;

@@ -126,6 +126,7 @@ static void test_first_match_and_defaults(void)
 	tap_is_str(e->rule ? e->rule->name : "", "first", "first matching rule wins over a later exact one");
 	tap_is_int(e->want, MODE_SYSTEM_RAM, "its mode");
 	tap_is_int(e->online, ONLINE_MOVABLE, "online defaults to movable");
+	plan_free(&plan);
 	e = plan_for(&p, &s, "dax2.0", &plan);
 	tap_ok(e->rule == NULL, "no rule matches dax2.0");
 	tap_is_int(e->want, MODE_FSDEV, "[defaults] mode applies");
