@@ -324,6 +324,7 @@ void assess_entry(const struct plan_entry *e, struct outcome *o)
 		break;
 	}
 	o->state = STATE_DRIFT;
+	snprintf(o->msg, sizeof(o->msg), "is %s, policy wants %s", mode_name(d->mode), want_name(e));
 	if (d->mode == MODE_DEVDAX || d->mode == MODE_FSDEV) {
 		struct holders h;
 		char who[384];

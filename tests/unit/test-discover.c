@@ -85,7 +85,16 @@ int main(void)
 		{ "dax3.0", 3, 262144000, 0, 0x240600000ULL, PMEM_UUID, PMEM, "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },
 	};
 
+	static const struct expect fsdev[] = {
+		{ "dax0.0", 0, 512 << 20, 1, 0x180000000ULL, "", HMEM(0), "fsdev_dax", MODE_FSDEV, 0, 0, 0, 0 },
+		{ "dax1.0", 1, 512 << 20, 1, 0x1c0000000ULL, "", HMEM(1), "kmem", MODE_SYSTEM_RAM, 4, 4, 0, 4 },
+		{ "dax2.0", 2, 512 << 20, 1, 0x200000000ULL, "", HMEM(2), "", MODE_UNBOUND, 0, 0, 0, 0 },
+		{ "dax3.0", 3, 262144000, 0, 0x240600000ULL, "e9a61f5d-cf1e-4ffe-9c96-ae86932b5a79", PMEM,
+		  "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },
+	};
+
 	check_fixture("devdax", devdax, ARRAY_SIZE(devdax), "offline");
+	check_fixture("fsdev", fsdev, ARRAY_SIZE(fsdev), "offline");
 	check_fixture("mixed", mixed, ARRAY_SIZE(mixed), "offline");
 	return tap_done();
 }
