@@ -7,6 +7,14 @@
 daxmap=$DAXTEST_BUILD/tests/daxmap
 kmods=$DAXTEST_BUILD/kernel
 # kernel log lines that must never appear
+# move DEV FROM TO: remove_id + unbind from FROM, then new_id + bind on TO
+# (on 6.1 new_id already binds, and the bind then fails with EBUSY)
+move() {
+	echo "$1" > "/sys/bus/dax/drivers/$2/remove_id"
+	echo "$1" > "/sys/bus/dax/drivers/$2/unbind"
+	echo "$1" > "/sys/bus/dax/drivers/$3/new_id"
+	echo "$1" > "/sys/bus/dax/drivers/$3/bind" 2>/dev/null || true
+}
 kernel_trouble() { dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection' || true; }
 
 is "fsdev_dax is not loaded at boot (no alias pulls it in)" "$(lsmod | grep -c '^fsdev_dax ')" 0
@@ -50,10 +58,7 @@ is "dax0.0 (resized) back in device_dax" "$(driver_of dax0.0)" device_dax
 
 # --- bind on request; data survives devdax -> fsdev -> devdax ---
 check "write a pattern through devdax mmap" "$daxmap" write /dev/dax2.0 0x5eed
-echo dax2.0 > /sys/bus/dax/drivers/device_dax/remove_id
-echo dax2.0 > /sys/bus/dax/drivers/device_dax/unbind
-echo dax2.0 > /sys/bus/dax/drivers/fsdev_dax/new_id
-echo dax2.0 > /sys/bus/dax/drivers/fsdev_dax/bind 2>/dev/null	# EBUSY: new_id already bound it
+move dax2.0 device_dax fsdev_dax
 is "new_id + bind: dax2.0 in fsdev_dax" "$(driver_of dax2.0)" fsdev_dax
 is "/dev/dax2.0 opens but mmap fails with ENODEV" "$("$daxmap" mmap-errno /dev/dax2.0)" ENODEV
 insmod "$kmods/fsdev_dax_test.ko" dev=dax2.0; rc=$?
@@ -69,25 +74,17 @@ is "device_dax takes dax2.0 back" "$(driver_of dax2.0)" device_dax
 check "devdax mmap works again" "$daxmap" write /dev/dax2.0 0x77
 
 check "write a pattern on dax1.0" "$daxmap" write /dev/dax1.0 0xfeed
-echo dax1.0 > /sys/bus/dax/drivers/device_dax/remove_id
-echo dax1.0 > /sys/bus/dax/drivers/device_dax/unbind
-echo dax1.0 > /sys/bus/dax/drivers/fsdev_dax/new_id
+move dax1.0 device_dax fsdev_dax
 is "dax1.0 in fsdev_dax" "$(driver_of dax1.0)" fsdev_dax
-echo dax1.0 > /sys/bus/dax/drivers/fsdev_dax/remove_id
-echo dax1.0 > /sys/bus/dax/drivers/fsdev_dax/unbind
-echo dax1.0 > /sys/bus/dax/drivers/device_dax/new_id
+move dax1.0 fsdev_dax device_dax
 check "the pattern survived devdax -> fsdev -> devdax" "$daxmap" verify /dev/dax1.0 0xfeed
 
 # --- 50 cycles ---
 cycles=0
 for i in $(seq 1 50); do
-	echo dax1.0 > /sys/bus/dax/drivers/device_dax/remove_id
-	echo dax1.0 > /sys/bus/dax/drivers/device_dax/unbind
-	echo dax1.0 > /sys/bus/dax/drivers/fsdev_dax/new_id
+	move dax1.0 device_dax fsdev_dax
 	[ "$(driver_of dax1.0)" = fsdev_dax ] || break
-	echo dax1.0 > /sys/bus/dax/drivers/fsdev_dax/remove_id
-	echo dax1.0 > /sys/bus/dax/drivers/fsdev_dax/unbind
-	echo dax1.0 > /sys/bus/dax/drivers/device_dax/new_id
+	move dax1.0 fsdev_dax device_dax
 	[ "$(driver_of dax1.0)" = device_dax ] || break
 	cycles=$i
 done
