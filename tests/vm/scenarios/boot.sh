@@ -39,7 +39,7 @@ journalctl -b -o cat -u dax-policy.service | sed 's/^/#   /'
 dax-policy status; is "status after boot exits 0" "$?" 0
 
 # hardening, measured the way systemd does
-for u in dax-policy.service dax-policy@dax0.0.service daxdev-reconfigure@dev-dax0.0.service; do
+for u in dax-policy.service dax-policy@dax0.0.service; do
 	exposure=$(systemd-analyze security --no-pager "$u" 2>/dev/null | sed -n 's/.*Overall exposure level for .*: \(.*\)/\1/p')
 	echo "# systemd-analyze security $u: ${exposure:-n/a}"
 done
