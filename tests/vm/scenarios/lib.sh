@@ -6,6 +6,16 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin
 failures=0
 checks=0
 
+# the kernel this boot runs, and the test modules built for it
+series=$(uname -r | cut -d. -f1,2)
+kmods=${DAXTEST_BUILD:-}/kernel/$(uname -r)
+daxmap=${DAXTEST_BUILD:-}/tests/daxmap
+# Where the kernel itself puts an hmem device: 6.12 matches drivers by
+# type and gives hmem (and CXL RAM) to kmem; 6.1 gives every device to
+# device_dax. (run-vm boots 6.12 with memhp_default_state=offline, so that
+# memory stays offline until a scenario or dax-policy onlines it.)
+if [ "$series" = 6.1 ]; then hmem_default=device_dax; else hmem_default=kmem; fi
+
 ok()   { checks=$((checks + 1)); echo "ok $checks - $*"; }
 fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "not ok $checks - $*"; }
 # check DESCRIPTION COMMAND...: one check from a command's exit status
@@ -52,6 +62,41 @@ memory_state() {
 	done
 	echo "$on/$n ${zone:-offline}"
 }
+
+# move DEV TO: leave DEV's driver (offlining its memory first when it is
+# kmem), then new_id + bind on TO ("" leaves it unbound), and leave no id
+# behind, so that a later probe goes where the kernel sends it. On 6.1
+# new_id already binds, and the bind then fails with EBUSY.
+move() {
+	local d=$1 to=$2 from b st
+	from=$(driver_of "$d")
+	if [ "$from" = kmem ]; then
+		for b in $(blocks_of "$d"); do
+			st=/sys/devices/system/memory/memory$b/state
+			[ "$(cat "$st" 2>/dev/null)" = online ] && echo offline > "$st"
+		done
+	fi
+	if [ -n "$from" ]; then
+		echo "$d" > "/sys/bus/dax/drivers/$from/remove_id"
+		echo "$d" > "/sys/bus/dax/drivers/$from/unbind"
+	fi
+	[ -n "$to" ] || return 0
+	echo "$d" > "/sys/bus/dax/drivers/$to/new_id"
+	[ "$(driver_of "$d")" = "$to" ] || echo "$d" > "/sys/bus/dax/drivers/$to/bind"
+	echo "$d" > "/sys/bus/dax/drivers/$to/remove_id"
+}
+
+# Scenarios written for devices that start in device_dax: on 6.12 the
+# kernel gave them to kmem (memory offline); put them in device_dax.
+start_in_devdax() {
+	local d
+	for d in "$@"; do
+		[ "$(driver_of "$d")" = device_dax ] || move "$d" device_dax
+	done
+}
+
+# kernel log lines that must never appear
+kernel_trouble() { dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection' || true; }
 
 write_config() {
 	cat > /etc/dax-policy.conf
