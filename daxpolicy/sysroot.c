@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -143,48 +142,9 @@ DIR *sysroot_opendir(const char *path)
 	return opendir(full);
 }
 
-/* Test hooks: count writes per step and act on the one the variable names. */
-struct hook_count {
-	char step[32];
-	unsigned count;
-};
-
-static bool hook_hits(const char *var, struct hook_count *seen, size_t nseen,
-		      const char *step)
-{
-	const char *spec = getenv(var);
-	char want[32];
-	unsigned nth = 1;
-	size_t i;
-	const char *colon;
-
-	if (!spec || !*spec)
-		return false;
-	colon = strchr(spec, ':');
-	if (colon) {
-		if ((size_t)(colon - spec) >= sizeof(want))
-			return false;
-		memcpy(want, spec, (size_t)(colon - spec));
-		want[colon - spec] = '\0';
-		nth = (unsigned)strtoul(colon + 1, NULL, 10);
-	} else if (!str_copy(want, sizeof(want), spec)) {
-		return false;
-	}
-	if (strcmp(want, step) != 0)
-		return false;
-	for (i = 0; i < nseen; i++) {
-		if (seen[i].step[0] == '\0')
-			str_copy(seen[i].step, sizeof(seen[i].step), step);
-		if (strcmp(seen[i].step, step) == 0)
-			return ++seen[i].count == nth;
-	}
-	return false;
-}
-
 int sysroot_write(const char *path, const char *value, const char *step)
 {
 	char full[PATH_MAX];
-	static struct hook_count fails[16], kills[16];
 	size_t len = strlen(value);
 	ssize_t n;
 	int fd, err;
@@ -198,15 +158,11 @@ int sysroot_write(const char *path, const char *value, const char *step)
 		return 0;
 	}
 	msg_verbose("%s: write '%s' to %s", step, value, path);
-	if (hook_hits("DAX_POLICY_TEST_FAIL", fails, ARRAY_SIZE(fails), step))
-		return -EIO;
 	fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, value, len);
 	err = n < 0 ? -errno : ((size_t)n != len ? -EIO : 0);
 	close(fd);
-	if (hook_hits("DAX_POLICY_TEST_KILL_AFTER", kills, ARRAY_SIZE(kills), step))
-		raise(SIGKILL);
 	return err;
 }

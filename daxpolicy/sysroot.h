@@ -4,8 +4,7 @@
  * Every path is given as the absolute path on a live system ("/sys/bus/dax")
  * and prefixed with --root, so the same code reads a live kernel or a sysfs
  * tree kept under tests/ (like lsmem --sysroot). Writes go through
- * sysroot_write(), which also implements --dry-run, -v tracing and the test
- * hooks that stop or fail dax-policy at a chosen step.
+ * sysroot_write(), which also implements --dry-run and -v tracing.
  */
 #ifndef DAXPOLICY_SYSROOT_H
 #define DAXPOLICY_SYSROOT_H
@@ -48,12 +47,8 @@ DIR *sysroot_opendir(const char *path);
 
 /*
  * Write VALUE to the attribute PATH. STEP names the step of a mode change
- * ("remove_id", "unbind", "new_id", "bind", "online", "offline", ...) for the
- * test hooks:
- *   DAX_POLICY_TEST_KILL_AFTER=STEP[:N]  SIGKILL ourselves right after the
- *                                        Nth write of STEP (default 1st);
- *   DAX_POLICY_TEST_FAIL=STEP[:N]        make the Nth write of STEP fail (EIO).
- * Returns 0 or -errno.
+ * ("remove_id", "unbind", "new_id", "bind", "online", "offline", ...) in the
+ * -v trace and the --dry-run listing. Returns 0 or -errno.
  */
 int sysroot_write(const char *path, const char *value, const char *step);
 
