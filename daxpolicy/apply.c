@@ -28,18 +28,13 @@ const char *dev_state_name(enum dev_state s)
 	return "?";
 }
 
-static const char *want_name(const struct plan_entry *e)
-{
-	return mode_name(e->want);
-}
-
-static int driver_write(const char *driver, const char *attr, const char *name)
+static int driver_write(const char *driver, const char *attr, const char *name, const char *step)
 {
 	char path[PATH_MAX];
 
 	if (!str_printf(path, sizeof(path), DAX_DRIVERS "/%s/%s", driver, attr))
 		return -ENAMETOOLONG;
-	return sysroot_write(path, name, attr);
+	return sysroot_write(path, name, step);
 }
 
 static bool driver_registered(const char *driver)
@@ -64,32 +59,31 @@ static void bound_driver(const char *name, char *out, size_t size)
 static int leave_driver(const char *name, const char *driver, const char *keep_id,
 			char *err, size_t errlen)
 {
+	const struct mode_info *m;
 	int rc;
 
 	if (driver && *driver) {
-		rc = driver_write(driver, "remove_id", name);
+		rc = driver_write(driver, "remove_id", name, "remove_id");
 		if (rc && rc != -ENOENT) {
 			snprintf(err, errlen, "remove_id on %s failed: %s", driver, strerror(-rc));
 			return rc;
 		}
-		rc = driver_write(driver, "unbind", name);
+		rc = driver_write(driver, "unbind", name, "unbind");
 		if (rc) {
 			snprintf(err, errlen, "unbind from %s failed: %s", driver, strerror(-rc));
 			return rc;
 		}
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(managed_drivers); i++) {
-		const char *other = managed_drivers[i];
+	for (size_t i = 0; (m = mode_at(i)); i++) {
+		const char *other = m->driver;
 
-		if ((driver && strcmp(other, driver) == 0) || (keep_id && strcmp(other, keep_id) == 0))
+		if (!other || (driver && strcmp(other, driver) == 0) ||
+		    (keep_id && strcmp(other, keep_id) == 0))
 			continue;
 		if (!driver_registered(other))
 			continue;
 		/* removing an id the driver does not hold is a no-op */
-		char path[PATH_MAX];
-
-		if (str_printf(path, sizeof(path), DAX_DRIVERS "/%s/remove_id", other))
-			sysroot_write(path, name, "scrub");
+		driver_write(other, "remove_id", name, "scrub");
 	}
 	return 0;
 }
@@ -103,14 +97,14 @@ static int join_driver(const char *name, const char *driver, char *err, size_t e
 	rc = modload_driver(driver, err, errlen);
 	if (rc)
 		return rc;
-	rc = driver_write(driver, "new_id", name);
+	rc = driver_write(driver, "new_id", name, "new_id");
 	if (rc) {
 		snprintf(err, errlen, "new_id on %s failed: %s", driver, strerror(-rc));
 		return rc;
 	}
 	bound_driver(name, now, sizeof(now));
 	if (sysroot.dry_run || strcmp(now, driver) != 0) {
-		rc = driver_write(driver, "bind", name);
+		rc = driver_write(driver, "bind", name, "bind");
 		bound_driver(name, now, sizeof(now));
 		if (sysroot.dry_run)
 			return 0;
@@ -137,7 +131,7 @@ static void restore(struct snapshot *snap, struct dax_device *dev, const char *o
 		if (old_driver[0] && join_driver(dev->name, old_driver, err, sizeof(err)) != 0)
 			msg_error("%s: could not bind %s again: %s", dev->name, old_driver, err);
 	}
-	if (strcmp(old_driver, "kmem") == 0 && old_mem->online) {
+	if (mode_has_memory(mode_from_driver(old_driver)) && old_mem->online) {
 		enum online_policy was = old_mem->movable == old_mem->online ? ONLINE_MOVABLE
 									      : ONLINE_NORMAL;
 
@@ -156,10 +150,10 @@ static void verify(struct plan_entry *e, struct outcome *o)
 	if (d->mode != e->want) {
 		o->state = STATE_ERROR;
 		snprintf(o->msg, sizeof(o->msg), "after the change the device is %s, not %s",
-			 mode_name(d->mode), want_name(e));
+			 mode_name(d->mode), mode_name(e->want));
 		return;
 	}
-	if (d->mode == MODE_SYSTEM_RAM && !memory_in_policy(&d->mem, e->online)) {
+	if (mode_has_memory(d->mode) && !memory_in_policy(&d->mem, e->online)) {
 		o->state = STATE_ERROR;
 		snprintf(o->msg, sizeof(o->msg), "memory is not %s (%d of %d blocks online)",
 			 online_name(e->online), d->mem.online, d->mem.nblocks - d->mem.missing);
@@ -177,12 +171,12 @@ static void describe_done(const struct plan_entry *e, enum dax_mode from, struct
 {
 	const struct dax_device *d = e->dev;
 
-	if (e->want == MODE_SYSTEM_RAM)
-		snprintf(o->msg, sizeof(o->msg), "%s -> system-ram, %d of %d memory blocks online%s%s",
-			 mode_name(from), d->mem.online, d->mem.nblocks - d->mem.missing,
+	if (mode_has_memory(e->want))
+		snprintf(o->msg, sizeof(o->msg), "%s -> %s, %d of %d memory blocks online%s%s",
+			 mode_name(from), mode_name(e->want), d->mem.online, d->mem.nblocks - d->mem.missing,
 			 d->mem.online ? " " : "", d->mem.online ? online_name(e->online) : "");
 	else
-		snprintf(o->msg, sizeof(o->msg), "%s -> %s", mode_name(from), want_name(e));
+		snprintf(o->msg, sizeof(o->msg), "%s -> %s", mode_name(from), mode_name(e->want));
 }
 
 static void change_device(struct plan_entry *e, struct snapshot *snap,
@@ -198,7 +192,7 @@ static void change_device(struct plan_entry *e, struct snapshot *snap,
 	str_copy(old_driver, sizeof(old_driver), d->driver);
 
 	/* 1. safety: never pull memory out from under a user */
-	if (from == MODE_DEVDAX || from == MODE_FSDEV) {
+	if (mode_has_dev_node(from)) {
 		struct holders h;
 		char who[384];
 
@@ -219,12 +213,12 @@ static void change_device(struct plan_entry *e, struct snapshot *snap,
 		}
 		if (h.n)
 			msg_warn("%s: --force: switching although in use by %s", d->name, who);
-	} else if (from == MODE_SYSTEM_RAM) {
+	} else if (mode_has_memory(from)) {
 		rc = memory_offline_all(snap, d, err, sizeof(err));
 		if (rc) {
 			o->state = STATE_BUSY;
-			snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays system-ram",
-				 err, d->name);
+			snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays %s",
+				 err, d->name, mode_name(from));
 			discover_refresh(snap, d);
 			return;
 		}
@@ -242,17 +236,17 @@ static void change_device(struct plan_entry *e, struct snapshot *snap,
 			goto undo;
 	}
 	if (opts->dry_run) {
-		if (e->want == MODE_SYSTEM_RAM)
+		if (mode_has_memory(e->want))
 			fprintf(sysroot.dry_out ? sysroot.dry_out : stdout,
 				"  online memory blocks of %s: %s\n", d->name, online_name(e->online));
 		o->state = STATE_DRIFT;
-		snprintf(o->msg, sizeof(o->msg), "would switch %s -> %s", mode_name(from), want_name(e));
+		snprintf(o->msg, sizeof(o->msg), "would switch %s -> %s", mode_name(from), mode_name(e->want));
 		return;
 	}
 
 	/* 4. memory of a new system-ram device */
 	discover_refresh(snap, d);
-	if (e->want == MODE_SYSTEM_RAM) {
+	if (mode_has_memory(e->want)) {
 		rc = memory_set_online(snap, d, e->online, err, sizeof(err));
 		if (rc)
 			goto undo;
@@ -276,7 +270,7 @@ undo:
 	restore(snap, d, old_driver, &old_mem);
 	o->state = STATE_ERROR;
 	snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s",
-		 err, mode_name(from), want_name(e), mode_name(d->mode));
+		 err, mode_name(from), mode_name(e->want), mode_name(d->mode));
 }
 
 static void fix_memory(struct plan_entry *e, struct snapshot *snap,
@@ -324,8 +318,8 @@ void assess_entry(const struct plan_entry *e, struct outcome *o)
 		break;
 	}
 	o->state = STATE_DRIFT;
-	snprintf(o->msg, sizeof(o->msg), "is %s, policy wants %s", mode_name(d->mode), want_name(e));
-	if (d->mode == MODE_DEVDAX || d->mode == MODE_FSDEV) {
+	snprintf(o->msg, sizeof(o->msg), "is %s, policy wants %s", mode_name(d->mode), mode_name(e->want));
+	if (mode_has_dev_node(d->mode)) {
 		struct holders h;
 		char who[384];
 
@@ -364,7 +358,7 @@ int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts
 		memset(o, 0, sizeof(*o));
 		if (opts->dry_run && (e->action == ACT_CHANGE || e->action == ACT_MEMORY))
 			fprintf(sysroot.dry_out ? sysroot.dry_out : stdout, "%s: %s -> %s\n",
-				e->dev->name, mode_name(e->dev->mode), want_name(e));
+				e->dev->name, mode_name(e->dev->mode), mode_name(e->want));
 		switch (e->action) {
 		case ACT_NONE:
 			o->state = STATE_OK;

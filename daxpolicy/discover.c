@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define DAX_DEVICES "/sys/bus/dax/devices"
-#define DAX_DRIVERS "/sys/bus/dax/drivers"
 #define MEMORY_DIR "/sys/devices/system/memory"
 
 void snapshot_free(struct snapshot *s)
@@ -197,12 +196,6 @@ int discover_all(struct snapshot *s)
 	}
 	if (sysroot_read(MEMORY_DIR "/auto_online_blocks", buf, sizeof(buf)) == 0)
 		str_copy(s->auto_online, sizeof(s->auto_online), buf);
-	for (size_t i = 0; i < ARRAY_SIZE(s->drivers); i++) {
-		char path[PATH_MAX];
-
-		str_printf(path, sizeof(path), DAX_DRIVERS "/%s", managed_drivers[i]);
-		s->drivers[i] = sysroot_exists(path);
-	}
 
 	dir = sysroot_opendir(DAX_DEVICES);
 	if (!dir) {

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "mode.h"
+#include "values.h"
 
 #define DAX_NAME_MAX 32
 #define DRIVER_NAME_MAX 64
@@ -53,7 +53,6 @@ struct snapshot {
 	uint64_t block_size;		/* memory block size, 0 if unknown */
 	char auto_online[32];		/* /sys/devices/system/memory/auto_online_blocks */
 	bool bus_present;		/* /sys/bus/dax exists */
-	bool drivers[3];		/* managed_drivers[i] registered on the bus */
 };
 
 void snapshot_free(struct snapshot *s);

@@ -337,8 +337,8 @@ int main(int argc, char **argv)
 
 	policy_init(&policy);
 	if (policy_load(&policy, o.config, true) < 0) {
-		msg_error("configuration has %u error%s; nothing %s", policy.nerrors,
-			  policy.nerrors == 1 ? "" : "s",
+		msg_error("configuration has %u error%s; nothing %s", policy.ini.nerrors,
+			  policy.ini.nerrors == 1 ? "" : "s",
 			  strcmp(o.command, "apply") == 0 ? "applied" : "done");
 		policy_free(&policy);
 		return EXIT_CONFIG;

@@ -41,8 +41,8 @@ static void plan_one(const struct policy *p, struct plan_entry *e)
 	struct dax_device *d = e->dev;
 
 	e->rule = match_first(p, d);
-	e->want = e->rule ? e->rule->mode : p->default_mode;
-	e->online = e->rule ? rule_online(p, e->rule) : p->default_online;
+	e->want = e->rule ? rule_mode(e->rule) : default_mode(p);
+	e->online = e->rule ? rule_online(p, e->rule) : default_online(p);
 	e->action = ACT_NONE;
 	e->note[0] = '\0';
 
@@ -54,7 +54,7 @@ static void plan_one(const struct policy *p, struct plan_entry *e)
 		return;
 	}
 	if (d->mode == e->want) {
-		if (d->mode == MODE_SYSTEM_RAM && !memory_in_policy(&d->mem, e->online)) {
+		if (mode_has_memory(d->mode) && !memory_in_policy(&d->mem, e->online)) {
 			e->action = ACT_MEMORY;
 			snprintf(e->note, sizeof(e->note), "memory not %s", online_name(e->online));
 		}

@@ -101,6 +101,21 @@ bool str_has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+void words_join(char *buf, size_t size, const char *const *words, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+		int len = snprintf(buf + used, size - used, "%s%s", sep, words[i]);
+
+		if (len < 0 || (size_t)len >= size - used)
+			return;
+		used += (size_t)len;
+	}
+}
+
 bool parse_u64(const char *s, uint64_t *out)
 {
 	char *end;

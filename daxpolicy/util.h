@@ -27,6 +27,8 @@ bool str_printf(char *dst, size_t size, const char *fmt, ...)
 /* Strip leading and trailing white space in place; returns the start. */
 char *str_strip(char *s);
 bool str_has_prefix(const char *s, const char *prefix);
+/* "a", "a or b", "a, b or c": the N WORDS as a list for messages. */
+void words_join(char *buf, size_t size, const char *const *words, size_t n);
 
 /* Parse a whole string as an unsigned integer in base 0 (decimal/0x hex). */
 bool parse_u64(const char *s, uint64_t *out);

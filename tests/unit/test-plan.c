@@ -13,9 +13,9 @@ static struct policy load(const char *text)
 	struct policy p;
 
 	policy_init(&p);
-	p.err = stdout;	/* errors show up as TAP comments' neighbours */
+	p.ini.err = stdout;	/* errors show up as TAP comments' neighbours */
 	policy_parse_text(&p, "t.conf", text, strlen(text));
-	if (p.nerrors)
+	if (p.ini.nerrors)
 		tap_ok(false, "test policy parses");
 	return p;
 }
