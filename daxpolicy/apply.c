@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "apply.h"
+#include "bus.h"
+#include "cleanup.h"
 #include "daxctl_verify.h"
 #include "holders.h"
 #include "memory.h"
@@ -12,10 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#define DAX_DRIVERS "/sys/bus/dax/drivers"
 
 const char *dev_state_name(enum dev_state s)
 {
@@ -28,47 +27,21 @@ const char *dev_state_name(enum dev_state s)
 	return "?";
 }
 
-static int driver_write(const char *driver, const char *attr, const char *name, const char *step)
-{
-	char path[PATH_MAX];
-
-	if (!str_printf(path, sizeof(path), DAX_DRIVERS "/%s/%s", driver, attr))
-		return -ENAMETOOLONG;
-	return sysroot_write(path, name, step);
-}
-
-static bool driver_registered(const char *driver)
-{
-	char path[PATH_MAX];
-
-	return str_printf(path, sizeof(path), DAX_DRIVERS "/%s", driver) && sysroot_exists(path);
-}
-
-static void bound_driver(const char *name, char *out, size_t size)
-{
-	char path[PATH_MAX];
-
-	out[0] = '\0';
-	if (str_printf(path, sizeof(path), "/sys/bus/dax/devices/%s/driver", name) &&
-	    sysroot_link_name(path, out, size) != 0)
-		out[0] = '\0';
-}
-
 /* Step 2: leave DRIVER (remove_id, then unbind), and take NAME out of the
  * id list of every other managed driver except KEEP_ID's. */
-static int leave_driver(const char *name, const char *driver, const char *keep_id,
-			char *err, size_t errlen)
+static int leave_driver(const struct dp_ctx *c, const char *name, const char *driver,
+			const char *keep_id, char *err, size_t errlen)
 {
 	const struct mode_info *m;
 	int rc;
 
 	if (driver && *driver) {
-		rc = driver_write(driver, "remove_id", name, "remove_id");
+		rc = bus_driver_write(c, driver, "remove_id", name, "remove_id");
 		if (rc && rc != -ENOENT) {
 			snprintf(err, errlen, "remove_id on %s failed: %s", driver, strerror(-rc));
 			return rc;
 		}
-		rc = driver_write(driver, "unbind", name, "unbind");
+		rc = bus_driver_write(c, driver, "unbind", name, "unbind");
 		if (rc) {
 			snprintf(err, errlen, "unbind from %s failed: %s", driver, strerror(-rc));
 			return rc;
@@ -80,33 +53,33 @@ static int leave_driver(const char *name, const char *driver, const char *keep_i
 		if (!other || (driver && strcmp(other, driver) == 0) ||
 		    (keep_id && strcmp(other, keep_id) == 0))
 			continue;
-		if (!driver_registered(other))
-			continue;
 		/* removing an id the driver does not hold is a no-op */
-		driver_write(other, "remove_id", name, "scrub");
+		if (bus_driver_registered(c, other))
+			bus_driver_write(c, other, "remove_id", name, "scrub");
 	}
 	return 0;
 }
 
 /* Step 3: new_id, then bind unless new_id already bound it; verify. */
-static int join_driver(const char *name, const char *driver, char *err, size_t errlen)
+static int join_driver(const struct dp_ctx *c, const char *name, const char *driver, char *err,
+		       size_t errlen)
 {
 	char now[DRIVER_NAME_MAX];
 	int rc;
 
-	rc = modload_driver(driver, err, errlen);
+	rc = modload_driver(c, driver, err, errlen);
 	if (rc)
 		return rc;
-	rc = driver_write(driver, "new_id", name, "new_id");
+	rc = bus_driver_write(c, driver, "new_id", name, "new_id");
 	if (rc) {
 		snprintf(err, errlen, "new_id on %s failed: %s", driver, strerror(-rc));
 		return rc;
 	}
-	bound_driver(name, now, sizeof(now));
-	if (sysroot.dry_run || strcmp(now, driver) != 0) {
-		rc = driver_write(driver, "bind", name, "bind");
-		bound_driver(name, now, sizeof(now));
-		if (sysroot.dry_run)
+	bus_bound_driver(c, name, now, sizeof(now));
+	if (c->dry_run || strcmp(now, driver) != 0) {
+		rc = bus_driver_write(c, driver, "bind", name, "bind");
+		bus_bound_driver(c, name, now, sizeof(now));
+		if (c->dry_run)
 			return 0;
 		if (strcmp(now, driver) != 0) {
 			snprintf(err, errlen, "bind to %s failed: %s", driver,
@@ -119,30 +92,30 @@ static int join_driver(const char *name, const char *driver, char *err, size_t e
 
 /* Put DEV back the way it was before a failed change: OLD_DRIVER bound,
  * system-ram memory onlined the way it was. Best effort, loud on failure. */
-static void restore(struct snapshot *snap, struct dax_device *dev, const char *old_driver,
-		    const struct dax_memory *old_mem)
+static void restore(const struct dp_ctx *c, const struct snapshot *snap, struct dax_device *dev,
+		    const char *old_driver, const struct dax_memory *old_mem)
 {
 	char now[DRIVER_NAME_MAX], err[256] = "";
 
-	bound_driver(dev->name, now, sizeof(now));
+	bus_bound_driver(c, dev->name, now, sizeof(now));
 	if (strcmp(now, old_driver) != 0) {
 		if (now[0])
-			leave_driver(dev->name, now, old_driver, err, sizeof(err));
-		if (old_driver[0] && join_driver(dev->name, old_driver, err, sizeof(err)) != 0)
-			msg_error("%s: could not bind %s again: %s", dev->name, old_driver, err);
+			leave_driver(c, dev->name, now, old_driver, err, sizeof(err));
+		if (old_driver[0] && join_driver(c, dev->name, old_driver, err, sizeof(err)) != 0)
+			log_error(c, "%s: could not bind %s again: %s", dev->name, old_driver, err);
 	}
 	if (mode_has_memory(mode_from_driver(old_driver)) && old_mem->online) {
 		enum online_policy was = old_mem->movable == old_mem->online ? ONLINE_MOVABLE
 									      : ONLINE_NORMAL;
 
-		discover_refresh(snap, dev);
-		if (memory_set_online(snap, dev, was, err, sizeof(err)) != 0)
-			msg_error("%s: could not online memory again: %s", dev->name, err);
+		discover_refresh(c, snap, dev);
+		if (memory_set_online(c, snap, dev, was, err, sizeof(err)) != 0)
+			log_error(c, "%s: could not online memory again: %s", dev->name, err);
 	}
-	discover_refresh(snap, dev);
+	discover_refresh(c, snap, dev);
 }
 
-static void verify(struct plan_entry *e, struct outcome *o)
+static void verify(const struct dp_ctx *c, struct plan_entry *e, struct outcome *o)
 {
 	const struct dax_device *d = e->dev;
 	char why[256];
@@ -159,7 +132,7 @@ static void verify(struct plan_entry *e, struct outcome *o)
 			 online_name(e->online), d->mem.online, d->mem.nblocks - d->mem.missing);
 		return;
 	}
-	if (sysroot_is_live() && !daxctl_verify(d->name, e->want, e->online, why, sizeof(why))) {
+	if (sysroot_is_live(c) && !daxctl_verify(d->name, e->want, e->online, why, sizeof(why))) {
 		o->state = STATE_ERROR;
 		snprintf(o->msg, sizeof(o->msg), "libdaxctl disagrees: %s", why);
 		return;
@@ -179,8 +152,9 @@ static void describe_done(const struct plan_entry *e, enum dax_mode from, struct
 		snprintf(o->msg, sizeof(o->msg), "%s -> %s", mode_name(from), mode_name(e->want));
 }
 
-static void change_device(struct plan_entry *e, struct snapshot *snap,
-			  const struct apply_opts *opts, struct outcome *o)
+static void change_device(const struct dp_ctx *c, struct plan_entry *e,
+			  const struct snapshot *snap, const struct apply_opts *opts,
+			  struct outcome *o)
 {
 	struct dax_device *d = e->dev;
 	const char *want_drv = mode_driver(e->want);
@@ -196,7 +170,7 @@ static void change_device(struct plan_entry *e, struct snapshot *snap,
 		struct holders h;
 		char who[384];
 
-		holders_find(d->name, &h);
+		holders_find(c, d->name, &h);
 		holders_describe(&h, who, sizeof(who));
 		if (h.mounts) {
 			o->state = STATE_BUSY;
@@ -212,49 +186,49 @@ static void change_device(struct plan_entry *e, struct snapshot *snap,
 			return;
 		}
 		if (h.n)
-			msg_warn("%s: --force: switching although in use by %s", d->name, who);
+			log_warn(c, "%s: --force: switching although in use by %s", d->name, who);
 	} else if (mode_has_memory(from)) {
-		rc = memory_offline_all(snap, d, err, sizeof(err));
+		rc = memory_offline_all(c, snap, d, err, sizeof(err));
 		if (rc) {
 			o->state = STATE_BUSY;
 			snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays %s",
 				 err, d->name, mode_name(from));
-			discover_refresh(snap, d);
+			discover_refresh(c, snap, d);
 			return;
 		}
 	}
 
 	/* 2. leave the old driver; no other driver keeps an id for the device */
-	rc = leave_driver(d->name, old_driver, want_drv, err, sizeof(err));
+	rc = leave_driver(c, d->name, old_driver, want_drv, err, sizeof(err));
 	if (rc)
 		goto undo;
 
 	/* 3. bind the wanted driver */
 	if (want_drv) {
-		rc = join_driver(d->name, want_drv, err, sizeof(err));
+		rc = join_driver(c, d->name, want_drv, err, sizeof(err));
 		if (rc)
 			goto undo;
 	}
-	if (opts->dry_run) {
+	if (c->dry_run) {
 		if (mode_has_memory(e->want))
-			fprintf(sysroot.dry_out ? sysroot.dry_out : stdout,
-				"  online memory blocks of %s: %s\n", d->name, online_name(e->online));
+			print_dry_run(c, "  online memory blocks of %s: %s", d->name,
+				      online_name(e->online));
 		o->state = STATE_DRIFT;
 		snprintf(o->msg, sizeof(o->msg), "would switch %s -> %s", mode_name(from), mode_name(e->want));
 		return;
 	}
 
 	/* 4. memory of a new system-ram device */
-	discover_refresh(snap, d);
+	discover_refresh(c, snap, d);
 	if (mode_has_memory(e->want)) {
-		rc = memory_set_online(snap, d, e->online, err, sizeof(err));
+		rc = memory_set_online(c, snap, d, e->online, err, sizeof(err));
 		if (rc)
 			goto undo;
 	}
 
 	/* 5. what is it really now */
-	discover_refresh(snap, d);
-	verify(e, o);
+	discover_refresh(c, snap, d);
+	verify(c, e, o);
 	o->changed = true;
 	if (o->state == STATE_OK)
 		describe_done(e, from, o);
@@ -264,40 +238,40 @@ undo:
 	{
 		char now[DRIVER_NAME_MAX];
 
-		bound_driver(d->name, now, sizeof(now));
+		bus_bound_driver(c, d->name, now, sizeof(now));
 		o->raced = strcmp(now, old_driver) != 0 && !(want_drv && strcmp(now, want_drv) == 0);
 	}
-	restore(snap, d, old_driver, &old_mem);
+	restore(c, snap, d, old_driver, &old_mem);
 	o->state = STATE_ERROR;
 	snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s",
 		 err, mode_name(from), mode_name(e->want), mode_name(d->mode));
 }
 
-static void fix_memory(struct plan_entry *e, struct snapshot *snap,
-		       const struct apply_opts *opts, struct outcome *o)
+static void fix_memory(const struct dp_ctx *c, struct plan_entry *e, const struct snapshot *snap,
+		       struct outcome *o)
 {
 	char err[384] = "";
 	int rc;
 
-	rc = memory_set_online(snap, e->dev, e->online, err, sizeof(err));
-	if (opts->dry_run) {
+	rc = memory_set_online(c, snap, e->dev, e->online, err, sizeof(err));
+	if (c->dry_run) {
 		o->state = STATE_DRIFT;
 		snprintf(o->msg, sizeof(o->msg), "would online memory %s", online_name(e->online));
 		return;
 	}
-	discover_refresh(snap, e->dev);
+	discover_refresh(c, snap, e->dev);
 	o->changed = true;
 	if (rc) {
 		o->state = STATE_ERROR;
 		snprintf(o->msg, sizeof(o->msg), "%s", err);
 		return;
 	}
-	verify(e, o);
+	verify(c, e, o);
 	if (o->state == STATE_OK)
 		snprintf(o->msg, sizeof(o->msg), "memory onlined %s", online_name(e->online));
 }
 
-void assess_entry(const struct plan_entry *e, struct outcome *o)
+void assess_entry(const struct dp_ctx *c, const struct plan_entry *e, struct outcome *o)
 {
 	const struct dax_device *d = e->dev;
 
@@ -323,7 +297,7 @@ void assess_entry(const struct plan_entry *e, struct outcome *o)
 		struct holders h;
 		char who[384];
 
-		holders_find(d->name, &h);
+		holders_find(c, d->name, &h);
 		if (h.n) {
 			holders_describe(&h, who, sizeof(who));
 			o->state = STATE_BUSY;
@@ -332,12 +306,11 @@ void assess_entry(const struct plan_entry *e, struct outcome *o)
 	}
 }
 
-int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts *opts,
-	       struct outcome *out)
+int apply_plan(const struct dp_ctx *c, struct plan *plan, const struct snapshot *snap,
+	       const struct apply_opts *opts, struct outcome *out)
 {
 	int failed = 0;
 
-	sysroot.dry_run = opts->dry_run;
 	/*
 	 * Load every driver module the plan needs before changing anything:
 	 * device_dax binds every unbound device when it registers, which would
@@ -347,18 +320,17 @@ int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts
 		const char *drv = mode_driver(plan->e[i].want);
 		char err[256];
 
-		if (plan->e[i].action == ACT_CHANGE && drv && !driver_registered(drv) &&
-		    modload_driver(drv, err, sizeof(err)) != 0)
-			msg_verbose("%s", err);	/* reported per device below */
+		if (plan->e[i].action == ACT_CHANGE && drv && modload_driver(c, drv, err, sizeof(err)) != 0)
+			log_verbose(c, "%s", err);	/* reported per device below */
 	}
 	for (size_t i = 0; i < plan->n; i++) {
 		struct plan_entry *e = &plan->e[i];
 		struct outcome *o = &out[i];
 
 		memset(o, 0, sizeof(*o));
-		if (opts->dry_run && (e->action == ACT_CHANGE || e->action == ACT_MEMORY))
-			fprintf(sysroot.dry_out ? sysroot.dry_out : stdout, "%s: %s -> %s\n",
-				e->dev->name, mode_name(e->dev->mode), mode_name(e->want));
+		if (c->dry_run && (e->action == ACT_CHANGE || e->action == ACT_MEMORY))
+			print_dry_run(c, "%s: %s -> %s", e->dev->name, mode_name(e->dev->mode),
+				      mode_name(e->want));
 		switch (e->action) {
 		case ACT_NONE:
 			o->state = STATE_OK;
@@ -368,10 +340,10 @@ int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts
 			str_copy(o->msg, sizeof(o->msg), e->note);
 			break;
 		case ACT_MEMORY:
-			fix_memory(e, snap, opts, o);
+			fix_memory(c, e, snap, o);
 			break;
 		case ACT_CHANGE:
-			change_device(e, snap, opts, o);
+			change_device(c, e, snap, opts, o);
 			break;
 		}
 		if (o->state == STATE_BUSY || o->state == STATE_ERROR)
@@ -380,23 +352,18 @@ int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts
 	return failed;
 }
 
-int apply_lock(void)
+int apply_lock(const struct dp_ctx *c)
 {
+	_cleanup_close_ int fd = -1;
 	char path[PATH_MAX];
-	int fd;
 
-	if (!sysroot_path(path, sizeof(path), "/run/dax-policy.lock"))
+	if (!sysroot_path(c, path, sizeof(path), "/run/dax-policy.lock"))
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int err = -errno;
-
-			close(fd);
-			return err;
-		}
-	}
-	return fd;
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return take_fd(&fd);
 }

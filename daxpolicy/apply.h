@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "ctx.h"
 #include "discover.h"
 #include "plan.h"
 
@@ -29,7 +30,6 @@ struct outcome {
 
 struct apply_opts {
 	bool force;		/* override the open/mapped check (never memory) */
-	bool dry_run;		/* print the writes, change nothing */
 };
 
 const char *dev_state_name(enum dev_state s);
@@ -38,15 +38,15 @@ const char *dev_state_name(enum dev_state s);
  * devices that could not be put in their mode (busy or failed). An entry
  * whose outcome says "raced" is worth another try: the kernel or another
  * agent bound the device while we switched it (a new device being probed). */
-int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts *opts,
-	       struct outcome *out);
+int apply_plan(const struct dp_ctx *c, struct plan *plan, const struct snapshot *snap,
+	       const struct apply_opts *opts, struct outcome *out);
 
 /* The state status reports for an entry, without changing anything:
  * ok / drift / busy (with who holds it) / error. */
-void assess_entry(const struct plan_entry *e, struct outcome *out);
+void assess_entry(const struct dp_ctx *c, const struct plan_entry *e, struct outcome *out);
 
 /* Serialize every dax-policy that changes devices: /run/dax-policy.lock
  * under the root, exclusive, waiting for the holder. Returns the fd or -errno. */
-int apply_lock(void);
+int apply_lock(const struct dp_ctx *c);
 
 #endif

@@ -12,17 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bus.h"
+#include "ctx.h"
 #include "mode.h"
 #include "values.h"
 
 #define DAX_NAME_MAX 32
-#define DRIVER_NAME_MAX 64
 #define DAX_RANGES_MAX 16
 
 /* The memory blocks a device covers, as system RAM. */
 struct dax_memory {
 	bool present;		/* any memoryN directory for the range exists */
-	int first_block;	/* memoryN index of the first block */
 	int nblocks;		/* blocks spanned by the device's ranges */
 	int online;		/* blocks online */
 	int movable;		/* online in ZONE_MOVABLE */
@@ -57,11 +57,13 @@ struct snapshot {
 
 void snapshot_free(struct snapshot *s);
 /* Read every device. 0, or -errno when the dax bus cannot be read. */
-int discover_all(struct snapshot *s);
-/* Read one device into *dev; 0, or -ENOENT when it does not exist. */
-int discover_device(const struct snapshot *s, const char *name, struct dax_device *dev);
-/* Re-read one device in place in the snapshot. */
-int discover_refresh(struct snapshot *s, struct dax_device *dev);
-struct dax_device *snapshot_find(struct snapshot *s, const char *name);
+int discover_all(const struct dp_ctx *c, struct snapshot *s);
+/* Read one device into *dev (S gives the memory block size); 0, or
+ * -ENOENT when it does not exist (DEV then has only its name). */
+int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char *name,
+		    struct dax_device *dev);
+/* Read DEV again, in place. */
+int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *dev);
+const struct dax_device *snapshot_find(const struct snapshot *s, const char *name);
 
 #endif

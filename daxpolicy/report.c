@@ -107,7 +107,7 @@ void report_devices(const struct report *r)
 		return;
 	}
 
-	if (r->apply && log_level < LOG_VERBOSE) {
+	if (r->apply && !r->verbose) {
 		/* apply says what it did; the table is for status (or -v) */
 		size_t touched = 0;
 

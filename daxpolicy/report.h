@@ -16,6 +16,7 @@ struct report {
 	bool json;
 	bool apply;		/* an apply (adds "changed"), not a status */
 	bool dry_run;
+	bool verbose;		/* -v: apply shows the table too */
 	const struct policy *policy;
 	const struct plan *plan;
 	const struct outcome *outcomes;

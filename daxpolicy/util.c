@@ -4,59 +4,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int log_level = LOG_NORMAL;
-
-static void vmsg(int level, const char *prefix, const char *fmt, va_list ap)
-{
-	if (log_level < level)
-		return;
-	fputs("dax-policy: ", stderr);
-	if (prefix)
-		fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void msg_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	/* errors are printed even with -q */
-	vmsg(LOG_QUIET, "error: ", fmt, ap);
-	va_end(ap);
-}
-
-void msg_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_NORMAL, "warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void msg_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_NORMAL, NULL, fmt, ap);
-	va_end(ap);
-}
-
-void msg_verbose(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_VERBOSE, NULL, fmt, ap);
-	va_end(ap);
-}
 
 bool str_copy(char *dst, size_t size, const char *src)
 {

@@ -1,23 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Small helpers shared by every stage: bounded strings, numbers, messages. */
+/* Small helpers shared by every stage: bounded strings, numbers, names. */
 #ifndef DAXPOLICY_UTIL_H
 #define DAXPOLICY_UTIL_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Verbosity set by -v / -q; messages at or below it are printed. */
-enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2, LOG_DEBUG = 3 };
-extern int log_level;
-
-void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void msg_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Copy at most size-1 bytes and always terminate; false when truncated. */
 bool str_copy(char *dst, size_t size, const char *src);
