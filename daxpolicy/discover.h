@@ -2,7 +2,8 @@
 /*
  * Discovery: a snapshot of every dax device on the dax bus and its state,
  * read through the sysroot layer (so it works on a live kernel and on the
- * sysfs trees under tests/sysfs/).
+ * sysfs trees under tests/sysfs/). A snapshot is not changed after it is
+ * taken; what a device became after apply is read into its outcome.
  */
 #ifndef DAXPOLICY_DISCOVER_H
 #define DAXPOLICY_DISCOVER_H

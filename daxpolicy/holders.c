@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "holders.h"
 #include "cleanup.h"
+#include "discover.h"
 #include "sysroot.h"
 #include "util.h"
 
@@ -120,6 +121,18 @@ void holders_find(const struct dp_ctx *c, const char *name, struct holders *out)
 		sysroot_read(c, comm, sizeof(comm), "/proc/%d/comm", pid);
 		add_holder(out, pid, comm, mapped);
 	}
+}
+
+bool holders_of_device(const struct dp_ctx *c, const struct dax_device *dev, struct holders *h,
+		       char *who, size_t size)
+{
+	memset(h, 0, sizeof(*h));
+	who[0] = '\0';
+	if (!mode_has_dev_node(dev->mode))
+		return false;
+	holders_find(c, dev->name, h);
+	holders_describe(h, who, size);
+	return h->n > 0;
 }
 
 void holders_describe(const struct holders *h, char *buf, size_t size)

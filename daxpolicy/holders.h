@@ -15,6 +15,7 @@
 
 #include "ctx.h"
 
+struct dax_device;
 
 #define HOLDERS_MAX 8
 /* Room for holders_describe()'s text. */
@@ -36,5 +37,9 @@ struct holders {
 void holders_find(const struct dp_ctx *c, const char *name, struct holders *out);
 /* "pid 123 (famfs, mapped), mounted on /mnt" for messages. */
 void holders_describe(const struct holders *h, char *buf, size_t size);
+/* Whether anyone holds DEV, whose mode has a /dev node (other modes have no
+ * holders); WHO describes them. */
+bool holders_of_device(const struct dp_ctx *c, const struct dax_device *dev, struct holders *h,
+		       char *who, size_t size);
 
 #endif

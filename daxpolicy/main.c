@@ -6,10 +6,12 @@
  */
 #include "agents.h"
 #include "apply.h"
-#include "config.h"
 #include "cleanup.h"
+#include "config.h"
 #include "ctx.h"
 #include "discover.h"
+#include "lock.h"
+#include "outcome.h"
 #include "plan.h"
 #include "report.h"
 #include "sysroot.h"
@@ -20,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef DAX_POLICY_VERSION
@@ -162,7 +163,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 }
 
 /* Every named device must exist; report each that does not. */
-static bool devices_present(const struct options *o, struct snapshot *snap)
+static bool devices_present(const struct options *o, const struct snapshot *snap)
 {
 	bool ok = true;
 
@@ -177,18 +178,14 @@ static bool devices_present(const struct options *o, struct snapshot *snap)
 
 static int cmd_check(const struct options *o, const struct policy *p)
 {
-	struct snapshot snap;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
 	bool have_snap = discover_all(&o->ctx, &snap) == 0;
 
 	if (o->ndevices) {
 		log_error(&o->ctx, "check takes no device");
-		if (have_snap)
-			snapshot_free(&snap);
 		return EXIT_USAGE;
 	}
 	report_rules(stdout, o->json, p, have_snap ? &snap : NULL);
-	if (have_snap)
-		snapshot_free(&snap);
 	return EXIT_OK;
 }
 
@@ -205,9 +202,8 @@ static int load_snapshot(const struct options *o, struct snapshot *snap)
 
 static int cmd_explain(const struct options *o, const struct policy *p)
 {
-	struct snapshot snap;
-	struct plan plan;
-	int rc = EXIT_OK;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
+	_cleanup_(plan_free) struct plan plan = { 0 };
 
 	if (o->ndevices != 1) {
 		log_error(&o->ctx, "explain takes exactly one device");
@@ -215,100 +211,61 @@ static int cmd_explain(const struct options *o, const struct policy *p)
 	}
 	if (load_snapshot(o, &snap))
 		return EXIT_FAILED;
-	if (!devices_present(o, &snap)) {
-		snapshot_free(&snap);
+	if (!devices_present(o, &snap))
 		return EXIT_USAGE;
-	}
-	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) == 0 && plan.n == 1)
-		report_explain(stdout, o->json, p, &plan.e[0]);
-	else
-		rc = EXIT_FAILED;
-	plan_free(&plan);
-	snapshot_free(&snap);
-	return rc;
+	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) != 0 || plan.n != 1)
+		return EXIT_FAILED;
+	report_explain(stdout, o->json, p, &plan.e[0]);
+	return EXIT_OK;
 }
 
-/*
- * Apply, and try again (a few times, briefly apart) for devices someone else
- * bound while we switched them: a device that just appeared is probed by
- * device_dax at the same moment its udev event starts us.
- */
-static int apply_converge(const struct dp_ctx *c, struct plan *plan, struct snapshot *snap,
-			  const struct apply_opts *opts, const struct policy *p,
-			  struct outcome *outcomes)
+/* Apply the plan, or assess it for status; the exit code either gives. */
+static int apply_or_assess(const struct options *o, const struct policy *p,
+			   const struct snapshot *snap, struct plan *plan, bool apply,
+			   struct outcome *outcomes)
 {
-	int failed = apply_plan(c, plan, snap, opts, outcomes);
+	int rc = EXIT_OK;
 
-	for (int pass = 1; pass < 4 && failed && !c->dry_run; pass++) {
-		const struct timespec pause = { 0, 100 * 1000 * 1000 };
-		int retried = 0;
-
-		for (size_t i = 0; i < plan->n; i++) {
-			struct plan one = { .e = &plan->e[i], .n = 1 };
-
-			if (!outcomes[i].raced)
-				continue;
-			nanosleep(&pause, NULL);
-			log_verbose(c, "%s: bound by someone else meanwhile; trying again",
-				    plan->e[i].dev->name);
-			discover_refresh(c, snap, plan->e[i].dev);
-			plan_refresh(p, &plan->e[i]);
-			failed -= apply_plan(c, &one, snap, opts, &outcomes[i]) == 0;
-			retried++;
-		}
-		if (!retried)
-			break;
+	if (apply)
+		return apply_plan(&o->ctx, p, snap, plan, o->force, outcomes) > 0 ? EXIT_FAILED
+										   : EXIT_OK;
+	for (size_t i = 0; i < plan->n; i++) {
+		assess_entry(&o->ctx, &plan->e[i], &outcomes[i]);
+		if (outcomes[i].state != STATE_OK)
+			rc = EXIT_DRIFT;
 	}
-	return failed;
+	return rc;
 }
 
 static int cmd_status_or_apply(const struct options *o, const struct policy *p, bool apply)
 {
 	const struct dp_ctx *c = &o->ctx;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
+	_cleanup_(plan_free) struct plan plan = { 0 };
 	_cleanup_free_ struct outcome *outcomes = NULL;
 	_cleanup_close_ int lock = -1;
 	struct agent_warnings agents;
-	struct snapshot snap;
-	struct plan plan;
 	struct report r;
-	int rc = EXIT_OK;
+	int rc;
 
 	/* take the lock before looking, so we plan from what the previous run left */
 	if (apply && !c->dry_run) {
-		lock = apply_lock(c);
+		lock = run_lock(c);
 		if (lock < 0)
-			log_warn(c, "cannot take /run/dax-policy.lock: %s; going on without it",
-				 strerror(-lock));
+			log_warn(c, "cannot take " RUN_LOCK ": %s; going on without it", strerror(-lock));
 	}
 	if (load_snapshot(o, &snap))
 		return EXIT_FAILED;
-	if (!devices_present(o, &snap)) {
-		snapshot_free(&snap);
+	if (!devices_present(o, &snap))
 		return EXIT_USAGE;
-	}
 	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) != 0) {
 		log_error(c, "out of memory");
-		snapshot_free(&snap);
 		return EXIT_FAILED;
 	}
 	outcomes = calloc(plan.n ? plan.n : 1, sizeof(*outcomes));
-	if (!outcomes) {
-		plan_free(&plan);
-		snapshot_free(&snap);
+	if (!outcomes)
 		return EXIT_FAILED;
-	}
-	if (apply) {
-		struct apply_opts opts = { .force = o->force };
-
-		if (apply_converge(c, &plan, &snap, &opts, p, outcomes) > 0)
-			rc = EXIT_FAILED;
-	} else {
-		for (size_t i = 0; i < plan.n; i++) {
-			assess_entry(c, &plan.e[i], &outcomes[i]);
-			if (outcomes[i].state != STATE_OK)
-				rc = EXIT_DRIFT;
-		}
-	}
+	rc = apply_or_assess(o, p, &snap, &plan, apply, outcomes);
 	agents_find(c, &snap, &agents);
 	r = (struct report){
 		.out = stdout, .json = o->json, .apply = apply, .dry_run = c->dry_run,
@@ -317,8 +274,6 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	};
 	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL)
 		report_devices(&r);
-	plan_free(&plan);
-	snapshot_free(&snap);
 	return rc;
 }
 
@@ -352,13 +307,19 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+static void options_free(struct options *o)
+{
+	for (size_t i = 0; i < o->ndevices; i++)
+		free(o->devices[i]);
+}
+
 int main(int argc, char **argv)
 {
+	_cleanup_(options_free) struct options o = { 0 };
+	_cleanup_(policy_free) struct policy policy;
 	const struct command *cmd;
-	struct options o = { 0 };
-	struct policy policy;
-	int rc;
 
+	policy_init(&policy);
 	ctx_init(&o.ctx);
 	if (parse_args(argc, argv, &o) < 0)
 		return EXIT_USAGE;
@@ -371,18 +332,10 @@ int main(int argc, char **argv)
 		log_error(&o.ctx, "unknown command '%s'; try 'dax-policy --help'", o.command);
 		return EXIT_USAGE;
 	}
-
-	policy_init(&policy);
 	if (policy_load(&policy, o.config, true) < 0) {
 		log_error(&o.ctx, "configuration has %u error%s; nothing %s", policy.ini.nerrors,
 			  policy.ini.nerrors == 1 ? "" : "s", cmd->run == cmd_apply ? "applied" : "done");
-		policy_free(&policy);
 		return EXIT_CONFIG;
 	}
-
-	rc = cmd->run(&o, &policy);
-	policy_free(&policy);
-	for (size_t i = 0; i < o.ndevices; i++)
-		free(o.devices[i]);
-	return rc;
+	return cmd->run(&o, &policy);
 }

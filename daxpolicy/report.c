@@ -47,7 +47,7 @@ static json_object *device_json(const struct report *r, size_t i)
 {
 	const struct plan_entry *e = &r->plan->e[i];
 	const struct outcome *o = &r->outcomes[i];
-	const struct dax_device *d = e->dev;
+	const struct dax_device *d = &o->dev;
 	json_object *dev = json_object_new_object(), *mem;
 	char res[32];
 
@@ -116,7 +116,7 @@ void report_devices(const struct report *r)
 
 			if (!o->msg[0])
 				continue;
-			fprintf(r->out, "%s: %s: %s\n", plan->e[i].dev->name, dev_state_name(o->state), o->msg);
+			fprintf(r->out, "%s: %s: %s\n", o->dev.name, dev_state_name(o->state), o->msg);
 			touched++;
 		}
 		if (!touched)
@@ -132,7 +132,7 @@ void report_devices(const struct report *r)
 	}
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct plan_entry *e = &plan->e[i];
-		const struct dax_device *d = e->dev;
+		const struct dax_device *d = &r->outcomes[i].dev;
 		char size[32], res[32], mem[64];
 
 		format_size(d->size, size, sizeof(size));
@@ -146,7 +146,7 @@ void report_devices(const struct report *r)
 		const struct outcome *o = &r->outcomes[i];
 
 		if (o->msg[0] && (o->state != STATE_OK || r->apply))
-			fprintf(r->out, "%s: %s: %s\n", plan->e[i].dev->name, dev_state_name(o->state), o->msg);
+			fprintf(r->out, "%s: %s: %s\n", o->dev.name, dev_state_name(o->state), o->msg);
 	}
 	for (size_t i = 0; r->agents && i < r->agents->n; i++)
 		fprintf(r->out, "warning: %s\n", r->agents->msg[i]);
@@ -250,7 +250,7 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 
 void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e)
 {
-	const struct dax_device *d = e->dev;
+	const struct dax_device *d = &e->dev;
 	json_object *top = NULL, *tried = NULL;
 	char size[32];
 
