@@ -145,7 +145,8 @@ static void describe_done(const struct change *ch)
 			 d->mem.nblocks - d->mem.missing, d->mem.online ? " " : "",
 			 d->mem.online ? online_name(e->online) : "");
 	else
-		snprintf(o->msg, sizeof(o->msg), "%s -> %s", mode_name(ch->from), mode_name(e->want));
+		snprintf(o->msg, sizeof(o->msg), "%s -> %s", mode_name(ch->from),
+			 mode_name(e->want));
 }
 
 /* ---- the steps of a mode change ----------------------------------------- */
@@ -251,8 +252,10 @@ static void put_back(const struct run *run, struct change *ch)
 	if (strcmp(now, ch->old_driver) != 0) {
 		if (now[0])
 			leave_driver(c, d->name, now, ch->old_driver, err, sizeof(err));
-		if (ch->old_driver[0] && join_driver(c, d->name, ch->old_driver, err, sizeof(err)) != 0)
-			log_error(c, "%s: could not bind %s again: %s", d->name, ch->old_driver, err);
+		if (ch->old_driver[0] &&
+		    join_driver(c, d->name, ch->old_driver, err, sizeof(err)) != 0)
+			log_error(c, "%s: could not bind %s again: %s", d->name, ch->old_driver,
+				  err);
 	}
 	if (mode_has_memory(ch->from) && ch->old_mem.online) {
 		enum online_policy was = ch->old_mem.movable == ch->old_mem.online ? ONLINE_MOVABLE
@@ -344,7 +347,8 @@ static void load_modules(const struct run *run, const struct plan_entry *e, size
 		const char *drv = mode_driver(e[i].want);
 		char err[256];
 
-		if (e[i].action == ACT_CHANGE && drv && modload_driver(run->c, drv, err, sizeof(err)) != 0)
+		if (e[i].action == ACT_CHANGE && drv &&
+		    modload_driver(run->c, drv, err, sizeof(err)) != 0)
 			log_verbose(run->c, "%s", err);	/* reported per device below */
 	}
 }

@@ -83,8 +83,8 @@ static void check_rule(struct ini *ini, const struct rule *r)
 	} else if (rule_has(r, KEY_ONLINE) && !mode_has_memory(mode)) {
 		mode_word_list(words, sizeof(words), true);
 		ini_error_at(ini, r->set.key[KEY_ONLINE].line,
-			     "online= only applies to mode = %s, rule '%s' has mode %s", words, r->name,
-			     mode_word(mode));
+			     "online= only applies to mode = %s, rule '%s' has mode %s", words,
+			     r->name, mode_word(mode));
 	}
 }
 
@@ -139,8 +139,10 @@ static void start_rule(struct ini *ini, struct schema *s, char *name)
 		return;
 	}
 	if (!rule_name_valid(name)) {
-		ini_error(ini, "invalid rule name '%s': use letters, digits, '.', '_' and '-', at most %d",
-			  name, RULE_NAME_MAX - 1);
+		ini_error(
+			ini,
+			"invalid rule name '%s': use letters, digits, '.', '_' and '-', at most %d",
+			name, RULE_NAME_MAX - 1);
 		return;
 	}
 	old = find_rule(s->p, name);
@@ -192,7 +194,8 @@ static void unknown_key(struct ini *ini, const struct schema *s, const char *nam
 		ini_error(ini, "unknown key '%s' in [defaults]; expected %s", name, keys);
 	} else {
 		config_key_list(SECTION_RULE, keys, sizeof(keys));
-		ini_error(ini, "unknown key '%s' in [rule %s]; expected %s", name, s->rule->name, keys);
+		ini_error(ini, "unknown key '%s' in [rule %s]; expected %s", name, s->rule->name,
+			  keys);
 	}
 }
 
@@ -273,7 +276,8 @@ void policy_finish(struct policy *p)
 
 			if (!rule_covers(a, b))
 				continue;
-			fprintf(out, "%s:%d: warning: rule '%s' can never match: rule '%s' (%s:%d) matches every device it does\n",
+			fprintf(out,
+				"%s:%d: warning: rule '%s' can never match: rule '%s' (%s:%d) matches every device it does\n",
 				b->file, b->line, b->name, a->name, a->file, a->line);
 			p->nwarnings++;
 			break;

@@ -21,7 +21,7 @@ struct dp_ctx {
 	bool dry_run;			/* print writes instead of doing them */
 	FILE *dry_run_out;		/* where that listing goes (stderr under --json) */
 	enum verbosity verbosity;
-	unsigned offline_timeout;	/* seconds a memory block may take to go offline; 0: no limit */
+	unsigned offline_timeout; /* seconds a memory block may take to go offline; 0: no limit */
 };
 
 /* The live system, writes done, normal verbosity, 30 s offline timeout. */
@@ -30,9 +30,11 @@ void ctx_init(struct dp_ctx *c);
 /* Messages on stderr, prefixed "dax-policy: ". Errors show even with -q. */
 void log_error(const struct dp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_warn(const struct dp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void log_verbose(const struct dp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_verbose(const struct dp_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* One line of the --dry-run listing (what would be written or loaded). */
-void print_dry_run(const struct dp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void print_dry_run(const struct dp_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -44,7 +44,8 @@ static bool check_dev(struct daxctl_dev *dev, enum dax_mode want, enum online_po
 	on = daxctl_memory_is_online(mem);
 	if (online == ONLINE_OFFLINE) {
 		if (on != 0)
-			snprintf(why, whylen, "libdaxctl reports %d of %d blocks online", on, blocks);
+			snprintf(why, whylen, "libdaxctl reports %d of %d blocks online", on,
+				 blocks);
 		return on == 0;
 	}
 	if (on != blocks) {

@@ -42,7 +42,8 @@ static bool fd_holds(const struct dp_ctx *c, int pid, const char *devpath)
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (sysroot_readlink(c, target, sizeof(target), "/proc/%d/fd/%s", pid, de->d_name) == 0 &&
+		if (sysroot_readlink(c, target, sizeof(target), "/proc/%d/fd/%s", pid,
+				     de->d_name) == 0 &&
 		    strcmp(target, devpath) == 0)
 			return true;
 	}

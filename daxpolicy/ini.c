@@ -202,7 +202,8 @@ void ini_parse_text(struct ini *ini, const struct ini_ops *ops, void *data, cons
 	ini->file = remember_file(ini, file);
 	ini->line = 0;
 	if (!ini->file) {
-		ini_file_error(ini, file, "too many configuration files (at most %d)", INI_FILES_MAX);
+		ini_file_error(ini, file, "too many configuration files (at most %d)",
+			       INI_FILES_MAX);
 		return;
 	}
 	while (pos < len) {
@@ -244,10 +245,11 @@ static bool owner_ok(struct ini *ini, const char *path, const struct stat *st)
 		return false;
 	}
 	if ((st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && st->st_gid != 0)) {
-		ini_file_error(ini, path,
-			       "refusing to use: writable by %s (mode %04o); only root may change the policy",
-			       (st->st_mode & S_IWOTH) ? "everyone" : "group",
-			       (unsigned)(st->st_mode & 07777));
+		ini_file_error(
+			ini, path,
+			"refusing to use: writable by %s (mode %04o); only root may change the policy",
+			(st->st_mode & S_IWOTH) ? "everyone" : "group",
+			(unsigned)(st->st_mode & 07777));
 		return false;
 	}
 	return true;

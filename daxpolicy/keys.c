@@ -43,7 +43,8 @@ static bool parse_size_spec(const char *text, union key_value *out, char *expect
 
 static bool parse_address(const char *text, union key_value *out, char *expected, size_t size)
 {
-	return parse_u64(text, &out->u64) || fail(expected, size, "expected an address, 0x... or decimal");
+	return parse_u64(text, &out->u64) ||
+	       fail(expected, size, "expected an address, 0x... or decimal");
 }
 
 static bool parse_uuid(const char *text, union key_value *out, char *expected, size_t size)

@@ -139,7 +139,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		char name[DAX_NAME_MAX];
 
 		if (!dax_name_normalize(argv[optind], name, sizeof(name))) {
-			log_error(c, "'%s' is not a dax device name (expected daxX.Y or /dev/daxX.Y)",
+			log_error(c,
+				  "'%s' is not a dax device name (expected daxX.Y or /dev/daxX.Y)",
 				  argv[optind]);
 			return -1;
 		}
@@ -252,7 +253,8 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	if (apply && !c->dry_run) {
 		lock = run_lock(c);
 		if (lock < 0)
-			log_warn(c, "cannot take " RUN_LOCK ": %s; going on without it", strerror(-lock));
+			log_warn(c, "cannot take " RUN_LOCK ": %s; going on without it",
+				 strerror(-lock));
 	}
 	if (load_snapshot(o, &snap))
 		return EXIT_FAILED;
@@ -334,7 +336,8 @@ int main(int argc, char **argv)
 	}
 	if (policy_load(&policy, o.config, true) < 0) {
 		log_error(&o.ctx, "configuration has %u error%s; nothing %s", policy.ini.nerrors,
-			  policy.ini.nerrors == 1 ? "" : "s", cmd->run == cmd_apply ? "applied" : "done");
+			  policy.ini.nerrors == 1 ? "" : "s",
+			  cmd->run == cmd_apply ? "applied" : "done");
 		return EXIT_CONFIG;
 	}
 	return cmd->run(&o, &policy);

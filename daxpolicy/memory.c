@@ -77,8 +77,10 @@ static int offline_block(const struct dp_ctx *c, uint64_t b, char *err, size_t e
 	int rc = block_write(c, b, "offline", "offline");
 
 	if (rc == -EINTR)
-		snprintf(err, errlen, "memory block memory%llu cannot be offlined: pages still in use after %u s (pinned?)",
-			 (unsigned long long)b, c->offline_timeout);
+		snprintf(
+			err, errlen,
+			"memory block memory%llu cannot be offlined: pages still in use after %u s (pinned?)",
+			(unsigned long long)b, c->offline_timeout);
 	else if (rc)
 		snprintf(err, errlen, "memory block memory%llu cannot be offlined: %s",
 			 (unsigned long long)b, strerror(-rc));
@@ -98,8 +100,10 @@ static void online_again(const struct dp_ctx *c, const struct dax_device *d,
 		if (!block_online(was[i]))
 			continue;
 		if (block_write(c, blocks[i], memblock_online_word(was[i]), "restore") != 0)
-			log_error(c, "%s: memory%llu could not be onlined again after a failed offline",
-				  d->name, (unsigned long long)blocks[i]);
+			log_error(
+				c,
+				"%s: memory%llu could not be onlined again after a failed offline",
+				d->name, (unsigned long long)blocks[i]);
 	}
 }
 
@@ -184,7 +188,7 @@ int memory_set_online(const struct dp_ctx *c, const struct snapshot *s,
 		return rc;
 	}
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = set_block(c, blocks[i], memblock_state(c, blocks[i]), block_wanted(online), err,
-			       errlen);
+		rc = set_block(c, blocks[i], memblock_state(c, blocks[i]), block_wanted(online),
+			       err, errlen);
 	return rc;
 }

@@ -4,18 +4,20 @@
 
 #include <string.h>
 
-/* In the order messages list the words. */
+/* In the order messages list the words; kept one row per mode. */
+/* clang-format off */
 static const struct mode_info modes[] = {
 	{ .mode = MODE_DEVDAX, .name = "devdax", .word = "devdax",
 	  .driver = "device_dax", .dev_node = true },
-	{ .mode = MODE_SYSTEM_RAM, .name = "system-ram", .word = "system-ram", .aliases = { "kmem" },
-	  .driver = "kmem", .memory = true },
-	{ .mode = MODE_FSDEV, .name = "fsdev", .word = "fsdev", .aliases = { "famfs" },
-	  .driver = "fsdev_dax", .dev_node = true },
+	{ .mode = MODE_SYSTEM_RAM, .name = "system-ram", .word = "system-ram",
+	  .aliases = { "kmem" }, .driver = "kmem", .memory = true },
+	{ .mode = MODE_FSDEV, .name = "fsdev", .word = "fsdev",
+	  .aliases = { "famfs" }, .driver = "fsdev_dax", .dev_node = true },
 	{ .mode = MODE_KEEP, .name = "keep", .word = "keep" },
 	{ .mode = MODE_UNBOUND, .name = "unbound", .word = "none" },
 	{ .mode = MODE_OTHER, .name = "other" },
 };
+/* clang-format on */
 
 static const struct mode_info unset = { .mode = MODE_UNSET, .name = "unset" };
 

@@ -49,7 +49,8 @@ int modload_driver(const struct dp_ctx *c, const char *driver, char *err, size_t
 		return 0;
 	}
 	if (!sysroot_is_live(c)) {
-		snprintf(err, errlen, "driver %s is not registered (modules are only loaded on the live system)",
+		snprintf(err, errlen,
+			 "driver %s is not registered (modules are only loaded on the live system)",
 			 driver);
 		return -ENODEV;
 	}

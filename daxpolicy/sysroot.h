@@ -26,19 +26,24 @@ bool sysroot_set(struct dp_ctx *c, const char *dir);
 bool sysroot_is_live(const struct dp_ctx *c);
 
 /* Full path of a live-system path under the root; false if too long. */
-bool sysroot_path(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...) PATH_FMT(4, 5);
+bool sysroot_path(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
 
 /* Read a whole small attribute, trailing newline removed. 0 or -errno. */
-int sysroot_read(const struct dp_ctx *c, char *buf, size_t size, const char *fmt, ...) PATH_FMT(4, 5);
+int sysroot_read(const struct dp_ctx *c, char *buf, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
 int sysroot_read_u64(const struct dp_ctx *c, uint64_t *out, const char *fmt, ...) PATH_FMT(3, 4);
 int sysroot_read_int(const struct dp_ctx *c, int *out, const char *fmt, ...) PATH_FMT(3, 4);
 bool sysroot_exists(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);
 /* Target of a symlink, as written in the link. 0 or -errno. */
-int sysroot_readlink(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...) PATH_FMT(4, 5);
+int sysroot_readlink(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
 /* Basename of a symlink's target (e.g. a device's driver link). 0 or -errno. */
-int sysroot_link_name(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...) PATH_FMT(4, 5);
+int sysroot_link_name(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
 /* Canonical path as it would be on the live system (root stripped). */
-int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...) PATH_FMT(4, 5);
+int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
 DIR *sysroot_opendir(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);
 /* Open a text file for reading (close-on-exec). */
 FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);

@@ -289,7 +289,8 @@ static void step_of(const char *path, const char *value, char *step, size_t size
 		while (drv > path && drv[-1] != '/')
 			drv--;
 		bound_driver(path, value, bound, sizeof(bound));
-		if (strlen(bound) == (size_t)(drv_end - drv) && strncmp(bound, drv, strlen(bound)) == 0)
+		if (strlen(bound) == (size_t)(drv_end - drv) &&
+		    strncmp(bound, drv, strlen(bound)) == 0)
 			copy(step, size, "remove_id");
 		else
 			copy(step, size, "scrub");

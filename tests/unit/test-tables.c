@@ -53,7 +53,8 @@ static void test_keys(void)
 		const struct config_key *key = &config_keys[k];
 		bool match = k < MATCH_KEY_COUNT;
 
-		if (!tap_ok(key->name && key->parse && key->sections, "key has a name, parser, section"))
+		if (!tap_ok(key->name && key->parse && key->sections,
+			    "key has a name, parser, section"))
 			continue;
 		snprintf(what, sizeof(what), "key %s: found by name", key->name);
 		tap_is_int(config_key_lookup(key->name), k, what);
