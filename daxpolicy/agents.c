@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "agents.h"
+#include "cleanup.h"
 #include "sysroot.h"
 #include "util.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Where udev reads rules from, in the order it lets names override. */
@@ -29,25 +32,32 @@ static void add(struct agent_warnings *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool seen_name(char names[][NAME_MAX + 1], size_t n, const char *name)
+/* The rules file names seen so far: an earlier directory's file overrides
+ * a later one's of the same name. */
+struct seen_names {
+	char (*name)[NAME_MAX + 1];
+	size_t n;
+};
+
+/* Whether NAME was seen; remembers it if not (while there is room). */
+static bool seen_before(struct seen_names *seen, const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(names[i], name) == 0)
+	for (size_t i = 0; i < seen->n; i++)
+		if (strcmp(seen->name[i], name) == 0)
 			return true;
+	if (seen->n < UDEV_RULES_MAX)
+		str_copy(seen->name[seen->n++], sizeof(seen->name[0]), name);
 	return false;
 }
 
 /* What a rules file does that matters to us, or NULL. Rules continue
  * over lines with '\\', so look at the whole file, not one line. */
-static const char *rule_concern(const char *path)
+static const char *rule_concern(const struct dp_ctx *c, const char *dir, const char *file)
 {
-	char full[PATH_MAX], line[1024];
+	_cleanup_fclose_ FILE *f = sysroot_fopen(c, "%s/%s", dir, file);
 	bool dax = false, daxctl = false, memory = false, online = false;
-	FILE *f;
+	char line[1024];
 
-	if (!sysroot_path(full, sizeof(full), path))
-		return NULL;
-	f = fopen(full, "re");
 	if (!f)
 		return NULL;
 	while (fgets(line, sizeof(line), f)) {
@@ -58,7 +68,6 @@ static const char *rule_concern(const char *path)
 		memory |= strstr(line, "SUBSYSTEM==\"memory\"") != NULL;
 		online |= strstr(line, "online") != NULL;
 	}
-	fclose(f);
 	if (dax && daxctl)
 		return "reconfigures dax devices (daxctl, from /etc/daxctl.conf.d)";
 	if (memory && online)
@@ -66,40 +75,38 @@ static const char *rule_concern(const char *path)
 	return NULL;
 }
 
-void agents_find(const struct snapshot *snap, struct agent_warnings *w)
+/* Warn about every rules file of DIR that others' rules do not override. */
+static void scan_rules_dir(const struct dp_ctx *c, const char *dir, struct seen_names *seen,
+			   struct agent_warnings *w)
 {
-	static char names[256][NAME_MAX + 1];
-	size_t nnames = 0;
+	_cleanup_closedir_ DIR *d = sysroot_opendir(c, "%s", dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *why;
+		size_t n = strlen(de->d_name);
+
+		if (n < 7 || strcmp(de->d_name + n - 6, ".rules") != 0)
+			continue;
+		if (seen_before(seen, de->d_name) || strstr(de->d_name, "dax-policy"))
+			continue;
+		why = rule_concern(c, dir, de->d_name);
+		if (why)
+			add(w, "udev rule %s/%s %s; it may change devices behind dax-policy", dir,
+			    de->d_name, why);
+	}
+}
+
+void agents_find(const struct dp_ctx *c, const struct snapshot *snap, struct agent_warnings *w)
+{
+	_cleanup_free_ char(*names)[NAME_MAX + 1] = calloc(UDEV_RULES_MAX, sizeof(*names));
+	struct seen_names seen = { .name = names };
 
 	w->n = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(rules_dirs); i++) {
-		struct dirent *de;
-		DIR *dir = sysroot_opendir(rules_dirs[i]);
-
-		if (!dir)
-			continue;
-		while ((de = readdir(dir))) {
-			char path[PATH_MAX];
-			const char *why;
-			size_t n = strlen(de->d_name);
-
-			if (n < 7 || strcmp(de->d_name + n - 6, ".rules") != 0)
-				continue;
-			/* an earlier directory's file of the same name overrides */
-			if (seen_name(names, nnames, de->d_name))
-				continue;
-			if (nnames < ARRAY_SIZE(names))
-				str_copy(names[nnames++], sizeof(names[0]), de->d_name);
-			if (strstr(de->d_name, "dax-policy"))
-				continue;
-			if (!str_printf(path, sizeof(path), "%s/%s", rules_dirs[i], de->d_name))
-				continue;
-			why = rule_concern(path);
-			if (why)
-				add(w, "udev rule %s %s; it may change devices behind dax-policy", path, why);
-		}
-		closedir(dir);
-	}
+	for (size_t i = 0; names && i < ARRAY_SIZE(rules_dirs); i++)
+		scan_rules_dir(c, rules_dirs[i], &seen, w);
 	if (snap->auto_online[0] && strcmp(snap->auto_online, "offline") != 0)
 		add(w, "the kernel onlines hotplugged memory by itself (auto_online_blocks=%s); "
 		       "system-ram blocks may land in another zone than online= asks",

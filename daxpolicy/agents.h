@@ -9,15 +9,18 @@
 
 #include <stddef.h>
 
+#include "ctx.h"
 #include "discover.h"
 
 #define AGENT_WARNINGS_MAX 16
+/* Rules files looked at, over every rules directory. */
+#define UDEV_RULES_MAX 256
 
 struct agent_warnings {
 	size_t n;
 	char msg[AGENT_WARNINGS_MAX][384];
 };
 
-void agents_find(const struct snapshot *snap, struct agent_warnings *out);
+void agents_find(const struct dp_ctx *c, const struct snapshot *snap, struct agent_warnings *out);
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "apply.h"
+#include "bus.h"
 #include "daxctl_verify.h"
 #include "holders.h"
 #include "memory.h"
@@ -8,164 +9,123 @@
 #include "util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <time.h>
 
-#define DAX_DRIVERS "/sys/bus/dax/drivers"
+/* Tries per device that another agent keeps binding, and the pause between. */
+#define APPLY_TRIES 4
+#define RETRY_PAUSE_NS (100 * 1000 * 1000)
 
-const char *dev_state_name(enum dev_state s)
+/* Room for what went wrong in one step. */
+#define STEP_ERR_MAX 384
+
+/* What every step of one run needs. */
+struct run {
+	const struct dp_ctx *c;
+	const struct snapshot *snap;	/* memory block size, for reading devices */
+	bool force;
+};
+
+/* One device's mode change: where it started, for verifying and undoing. */
+struct change {
+	const struct plan_entry *e;
+	struct outcome *o;
+	struct dax_device *dev;		/* the outcome's device, read again as we go */
+	const char *want_driver;	/* NULL: leave it unbound */
+	enum dax_mode from;
+	char old_driver[DRIVER_NAME_MAX];
+	struct dax_memory old_mem;
+	char err[STEP_ERR_MAX];
+};
+
+/* ---- drivers ------------------------------------------------------------ */
+
+/* Leave DRIVER (remove_id, then unbind), and take NAME out of the id list of
+ * every other managed driver except KEEP_ID's. */
+static int leave_driver(const struct dp_ctx *c, const char *name, const char *driver,
+			const char *keep_id, char *err, size_t errlen)
 {
-	switch (s) {
-	case STATE_OK: return "ok";
-	case STATE_DRIFT: return "drift";
-	case STATE_BUSY: return "busy";
-	case STATE_ERROR: return "error";
-	}
-	return "?";
-}
-
-static const char *want_name(const struct plan_entry *e)
-{
-	return mode_name(e->want);
-}
-
-static int driver_write(const char *driver, const char *attr, const char *name)
-{
-	char path[PATH_MAX];
-
-	if (!str_printf(path, sizeof(path), DAX_DRIVERS "/%s/%s", driver, attr))
-		return -ENAMETOOLONG;
-	return sysroot_write(path, name, attr);
-}
-
-static bool driver_registered(const char *driver)
-{
-	char path[PATH_MAX];
-
-	return str_printf(path, sizeof(path), DAX_DRIVERS "/%s", driver) && sysroot_exists(path);
-}
-
-static void bound_driver(const char *name, char *out, size_t size)
-{
-	char path[PATH_MAX];
-
-	out[0] = '\0';
-	if (str_printf(path, sizeof(path), "/sys/bus/dax/devices/%s/driver", name) &&
-	    sysroot_link_name(path, out, size) != 0)
-		out[0] = '\0';
-}
-
-/* Step 2: leave DRIVER (remove_id, then unbind), and take NAME out of the
- * id list of every other managed driver except KEEP_ID's. */
-static int leave_driver(const char *name, const char *driver, const char *keep_id,
-			char *err, size_t errlen)
-{
+	const struct mode_info *m;
 	int rc;
 
 	if (driver && *driver) {
-		rc = driver_write(driver, "remove_id", name);
+		rc = bus_driver_write(c, driver, "remove_id", name, "remove_id");
 		if (rc && rc != -ENOENT) {
 			snprintf(err, errlen, "remove_id on %s failed: %s", driver, strerror(-rc));
 			return rc;
 		}
-		rc = driver_write(driver, "unbind", name);
+		rc = bus_driver_write(c, driver, "unbind", name, "unbind");
 		if (rc) {
 			snprintf(err, errlen, "unbind from %s failed: %s", driver, strerror(-rc));
 			return rc;
 		}
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(managed_drivers); i++) {
-		const char *other = managed_drivers[i];
+	for (size_t i = 0; (m = mode_at(i)); i++) {
+		const char *other = m->driver;
 
-		if ((driver && strcmp(other, driver) == 0) || (keep_id && strcmp(other, keep_id) == 0))
-			continue;
-		if (!driver_registered(other))
+		if (!other || (driver && strcmp(other, driver) == 0) ||
+		    (keep_id && strcmp(other, keep_id) == 0))
 			continue;
 		/* removing an id the driver does not hold is a no-op */
-		char path[PATH_MAX];
-
-		if (str_printf(path, sizeof(path), DAX_DRIVERS "/%s/remove_id", other))
-			sysroot_write(path, name, "scrub");
+		if (bus_driver_registered(c, other))
+			bus_driver_write(c, other, "remove_id", name, "scrub");
 	}
 	return 0;
 }
 
-/* Step 3: new_id, then bind unless new_id already bound it; verify. */
-static int join_driver(const char *name, const char *driver, char *err, size_t errlen)
+/* Load DRIVER's module, new_id, then bind unless new_id already bound it
+ * (6.1 attaches on new_id); verify the driver link. */
+static int join_driver(const struct dp_ctx *c, const char *name, const char *driver, char *err,
+		       size_t errlen)
 {
 	char now[DRIVER_NAME_MAX];
 	int rc;
 
-	rc = modload_driver(driver, err, errlen);
+	rc = modload_driver(c, driver, err, errlen);
 	if (rc)
 		return rc;
-	rc = driver_write(driver, "new_id", name);
+	rc = bus_driver_write(c, driver, "new_id", name, "new_id");
 	if (rc) {
 		snprintf(err, errlen, "new_id on %s failed: %s", driver, strerror(-rc));
 		return rc;
 	}
-	bound_driver(name, now, sizeof(now));
-	if (sysroot.dry_run || strcmp(now, driver) != 0) {
-		rc = driver_write(driver, "bind", name);
-		bound_driver(name, now, sizeof(now));
-		if (sysroot.dry_run)
-			return 0;
-		if (strcmp(now, driver) != 0) {
-			snprintf(err, errlen, "bind to %s failed: %s", driver,
-				 rc ? strerror(-rc) : now[0] ? now : "still unbound");
-			return rc ? rc : -ENXIO;
-		}
+	bus_bound_driver(c, name, now, sizeof(now));
+	if (!c->dry_run && strcmp(now, driver) == 0)
+		return 0;
+	rc = bus_driver_write(c, driver, "bind", name, "bind");
+	if (c->dry_run)
+		return 0;
+	bus_bound_driver(c, name, now, sizeof(now));
+	if (strcmp(now, driver) != 0) {
+		snprintf(err, errlen, "bind to %s failed: %s", driver,
+			 rc ? strerror(-rc) : now[0] ? now : "still unbound");
+		return rc ? rc : -ENXIO;
 	}
 	return 0;
 }
 
-/* Put DEV back the way it was before a failed change: OLD_DRIVER bound,
- * system-ram memory onlined the way it was. Best effort, loud on failure. */
-static void restore(struct snapshot *snap, struct dax_device *dev, const char *old_driver,
-		    const struct dax_memory *old_mem)
+/* ---- checking and describing -------------------------------------------- */
+
+/* Is the outcome's device what E wants? Sets the state (ok or error). */
+static void verify(const struct dp_ctx *c, const struct plan_entry *e, struct outcome *o)
 {
-	char now[DRIVER_NAME_MAX], err[256] = "";
-
-	bound_driver(dev->name, now, sizeof(now));
-	if (strcmp(now, old_driver) != 0) {
-		if (now[0])
-			leave_driver(dev->name, now, old_driver, err, sizeof(err));
-		if (old_driver[0] && join_driver(dev->name, old_driver, err, sizeof(err)) != 0)
-			msg_error("%s: could not bind %s again: %s", dev->name, old_driver, err);
-	}
-	if (strcmp(old_driver, "kmem") == 0 && old_mem->online) {
-		enum online_policy was = old_mem->movable == old_mem->online ? ONLINE_MOVABLE
-									      : ONLINE_NORMAL;
-
-		discover_refresh(snap, dev);
-		if (memory_set_online(snap, dev, was, err, sizeof(err)) != 0)
-			msg_error("%s: could not online memory again: %s", dev->name, err);
-	}
-	discover_refresh(snap, dev);
-}
-
-static void verify(struct plan_entry *e, struct outcome *o)
-{
-	const struct dax_device *d = e->dev;
+	const struct dax_device *d = &o->dev;
 	char why[256];
 
 	if (d->mode != e->want) {
 		o->state = STATE_ERROR;
 		snprintf(o->msg, sizeof(o->msg), "after the change the device is %s, not %s",
-			 mode_name(d->mode), want_name(e));
+			 mode_name(d->mode), mode_name(e->want));
 		return;
 	}
-	if (d->mode == MODE_SYSTEM_RAM && !memory_in_policy(&d->mem, e->online)) {
+	if (mode_has_memory(d->mode) && !memory_in_policy(&d->mem, e->online)) {
 		o->state = STATE_ERROR;
 		snprintf(o->msg, sizeof(o->msg), "memory is not %s (%d of %d blocks online)",
 			 online_name(e->online), d->mem.online, d->mem.nblocks - d->mem.missing);
 		return;
 	}
-	if (sysroot_is_live() && !daxctl_verify(d->name, e->want, e->online, why, sizeof(why))) {
+	if (sysroot_is_live(c) && !daxctl_verify(d->name, e->want, e->online, why, sizeof(why))) {
 		o->state = STATE_ERROR;
 		snprintf(o->msg, sizeof(o->msg), "libdaxctl disagrees: %s", why);
 		return;
@@ -173,236 +133,286 @@ static void verify(struct plan_entry *e, struct outcome *o)
 	o->state = STATE_OK;
 }
 
-static void describe_done(const struct plan_entry *e, enum dax_mode from, struct outcome *o)
+static void describe_done(const struct change *ch)
 {
-	const struct dax_device *d = e->dev;
+	const struct dax_device *d = ch->dev;
+	const struct plan_entry *e = ch->e;
+	struct outcome *o = ch->o;
 
-	if (e->want == MODE_SYSTEM_RAM)
-		snprintf(o->msg, sizeof(o->msg), "%s -> system-ram, %d of %d memory blocks online%s%s",
-			 mode_name(from), d->mem.online, d->mem.nblocks - d->mem.missing,
-			 d->mem.online ? " " : "", d->mem.online ? online_name(e->online) : "");
+	if (mode_has_memory(e->want))
+		snprintf(o->msg, sizeof(o->msg), "%s -> %s, %d of %d memory blocks online%s%s",
+			 mode_name(ch->from), mode_name(e->want), d->mem.online,
+			 d->mem.nblocks - d->mem.missing, d->mem.online ? " " : "",
+			 d->mem.online ? online_name(e->online) : "");
 	else
-		snprintf(o->msg, sizeof(o->msg), "%s -> %s", mode_name(from), want_name(e));
+		snprintf(o->msg, sizeof(o->msg), "%s -> %s", mode_name(ch->from),
+			 mode_name(e->want));
 }
 
-static void change_device(struct plan_entry *e, struct snapshot *snap,
-			  const struct apply_opts *opts, struct outcome *o)
+/* ---- the steps of a mode change ----------------------------------------- */
+
+static void begin_change(struct change *ch, const struct plan_entry *e, struct outcome *o)
 {
-	struct dax_device *d = e->dev;
-	const char *want_drv = mode_driver(e->want);
-	struct dax_memory old_mem = d->mem;
-	enum dax_mode from = d->mode;
-	char old_driver[DRIVER_NAME_MAX], err[384] = "";
+	memset(ch, 0, sizeof(*ch));
+	ch->e = e;
+	ch->o = o;
+	ch->dev = &o->dev;
+	ch->want_driver = mode_driver(e->want);
+	ch->from = o->dev.mode;
+	ch->old_mem = o->dev.mem;
+	str_copy(ch->old_driver, sizeof(ch->old_driver), o->dev.driver);
+}
+
+/* Step 1, safety: refuse (busy) to leave a mode whose device someone holds,
+ * or whose memory will not all go offline (what went offline comes back). */
+static bool leave_safely(const struct run *run, struct change *ch)
+{
+	const struct dp_ctx *c = run->c;
+	struct dax_device *d = ch->dev;
+	struct outcome *o = ch->o;
+	char who[HOLDERS_TEXT_MAX];
+	struct holders h;
+
+	if (holders_of_device(c, d, &h, who, sizeof(who))) {
+		if (h.mounts || !run->force) {
+			o->state = STATE_BUSY;
+			snprintf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s%s",
+				 d->name, who, mode_name(ch->from),
+				 h.mounts ? "" : " (--force overrides)");
+			return false;
+		}
+		log_warn(c, "%s: --force: switching although in use by %s", d->name, who);
+	}
+	if (mode_has_memory(ch->from) &&
+	    memory_offline_all(c, run->snap, d, ch->err, sizeof(ch->err)) != 0) {
+		o->state = STATE_BUSY;
+		snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays %s",
+			 ch->err, d->name, mode_name(ch->from));
+		discover_refresh(c, run->snap, d);
+		return false;
+	}
+	return true;
+}
+
+/* Steps 2 and 3: leave the old driver, so no driver keeps an id for the
+ * device, and bind the wanted one. */
+static int switch_driver(const struct run *run, struct change *ch)
+{
+	const char *name = ch->dev->name;
 	int rc;
 
-	str_copy(old_driver, sizeof(old_driver), d->driver);
+	rc = leave_driver(run->c, name, ch->old_driver, ch->want_driver, ch->err, sizeof(ch->err));
+	if (rc || !ch->want_driver)
+		return rc;
+	return join_driver(run->c, name, ch->want_driver, ch->err, sizeof(ch->err));
+}
 
-	/* 1. safety: never pull memory out from under a user */
-	if (from == MODE_DEVDAX || from == MODE_FSDEV) {
-		struct holders h;
-		char who[384];
+/* Step 4: the memory of a new system-ram device, as online= asks. */
+static int online_new_memory(const struct run *run, struct change *ch)
+{
+	discover_refresh(run->c, run->snap, ch->dev);
+	if (!mode_has_memory(ch->e->want))
+		return 0;
+	return memory_set_online(run->c, run->snap, ch->dev, ch->e->online, ch->err,
+				 sizeof(ch->err));
+}
 
-		holders_find(d->name, &h);
-		holders_describe(&h, who, sizeof(who));
-		if (h.mounts) {
-			o->state = STATE_BUSY;
-			snprintf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s",
-				 d->name, who, mode_name(from));
-			return;
-		}
-		if (h.n && !opts->force) {
-			o->state = STATE_BUSY;
-			snprintf(o->msg, sizeof(o->msg),
-				 "/dev/%s is in use: %s; not leaving %s (--force overrides)",
-				 d->name, who, mode_name(from));
-			return;
-		}
-		if (h.n)
-			msg_warn("%s: --force: switching although in use by %s", d->name, who);
-	} else if (from == MODE_SYSTEM_RAM) {
-		rc = memory_offline_all(snap, d, err, sizeof(err));
-		if (rc) {
-			o->state = STATE_BUSY;
-			snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays system-ram",
-				 err, d->name);
-			discover_refresh(snap, d);
-			return;
-		}
+/* Step 5: what is the device really now. */
+static void finish_change(const struct run *run, struct change *ch)
+{
+	discover_refresh(run->c, run->snap, ch->dev);
+	verify(run->c, ch->e, ch->o);
+	ch->o->changed = true;
+	if (ch->o->state == STATE_OK)
+		describe_done(ch);
+}
+
+/* --dry-run stops after listing the writes of steps 1 to 3. */
+static void finish_dry_run(const struct run *run, struct change *ch)
+{
+	const struct plan_entry *e = ch->e;
+
+	if (mode_has_memory(e->want))
+		print_dry_run(run->c, "  online memory blocks of %s: %s", ch->dev->name,
+			      online_name(e->online));
+	ch->o->state = STATE_DRIFT;
+	snprintf(ch->o->msg, sizeof(ch->o->msg), "would switch %s -> %s", mode_name(ch->from),
+		 mode_name(e->want));
+}
+
+/* Put the device back the way it was before a failed change: the old driver
+ * bound, its memory onlined as it was. Best effort, loud on failure. */
+static void put_back(const struct run *run, struct change *ch)
+{
+	const struct dp_ctx *c = run->c;
+	struct dax_device *d = ch->dev;
+	char now[DRIVER_NAME_MAX], err[256] = "";
+
+	bus_bound_driver(c, d->name, now, sizeof(now));
+	if (strcmp(now, ch->old_driver) != 0) {
+		if (now[0])
+			leave_driver(c, d->name, now, ch->old_driver, err, sizeof(err));
+		if (ch->old_driver[0] &&
+		    join_driver(c, d->name, ch->old_driver, err, sizeof(err)) != 0)
+			log_error(c, "%s: could not bind %s again: %s", d->name, ch->old_driver,
+				  err);
 	}
+	if (mode_has_memory(ch->from) && ch->old_mem.online) {
+		enum online_policy was = ch->old_mem.movable == ch->old_mem.online ? ONLINE_MOVABLE
+										    : ONLINE_NORMAL;
 
-	/* 2. leave the old driver; no other driver keeps an id for the device */
-	rc = leave_driver(d->name, old_driver, want_drv, err, sizeof(err));
-	if (rc)
-		goto undo;
-
-	/* 3. bind the wanted driver */
-	if (want_drv) {
-		rc = join_driver(d->name, want_drv, err, sizeof(err));
-		if (rc)
-			goto undo;
+		discover_refresh(c, run->snap, d);
+		if (memory_set_online(c, run->snap, d, was, err, sizeof(err)) != 0)
+			log_error(c, "%s: could not online memory again: %s", d->name, err);
 	}
-	if (opts->dry_run) {
-		if (e->want == MODE_SYSTEM_RAM)
-			fprintf(sysroot.dry_out ? sysroot.dry_out : stdout,
-				"  online memory blocks of %s: %s\n", d->name, online_name(e->online));
-		o->state = STATE_DRIFT;
-		snprintf(o->msg, sizeof(o->msg), "would switch %s -> %s", mode_name(from), want_name(e));
-		return;
-	}
+	discover_refresh(c, run->snap, d);
+}
 
-	/* 4. memory of a new system-ram device */
-	discover_refresh(snap, d);
-	if (e->want == MODE_SYSTEM_RAM) {
-		rc = memory_set_online(snap, d, e->online, err, sizeof(err));
-		if (rc)
-			goto undo;
-	}
+/* A step failed: undo, and tell whether another agent had bound the device
+ * meanwhile (then the change is worth another try). */
+static void undo_change(const struct run *run, struct change *ch)
+{
+	struct outcome *o = ch->o;
+	char now[DRIVER_NAME_MAX];
 
-	/* 5. what is it really now */
-	discover_refresh(snap, d);
-	verify(e, o);
-	o->changed = true;
-	if (o->state == STATE_OK)
-		describe_done(e, from, o);
-	return;
-
-undo:
-	{
-		char now[DRIVER_NAME_MAX];
-
-		bound_driver(d->name, now, sizeof(now));
-		o->raced = strcmp(now, old_driver) != 0 && !(want_drv && strcmp(now, want_drv) == 0);
-	}
-	restore(snap, d, old_driver, &old_mem);
+	bus_bound_driver(run->c, ch->dev->name, now, sizeof(now));
+	o->raced = strcmp(now, ch->old_driver) != 0 &&
+		   !(ch->want_driver && strcmp(now, ch->want_driver) == 0);
+	put_back(run, ch);
 	o->state = STATE_ERROR;
-	snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s",
-		 err, mode_name(from), want_name(e), mode_name(d->mode));
+	snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s", ch->err,
+		 mode_name(ch->from), mode_name(ch->e->want), mode_name(ch->dev->mode));
 }
 
-static void fix_memory(struct plan_entry *e, struct snapshot *snap,
-		       const struct apply_opts *opts, struct outcome *o)
+static void change_device(const struct run *run, const struct plan_entry *e, struct outcome *o)
 {
-	char err[384] = "";
+	struct change ch;
+
+	begin_change(&ch, e, o);
+	if (!leave_safely(run, &ch))
+		return;
+	if (switch_driver(run, &ch) != 0)
+		undo_change(run, &ch);
+	else if (run->c->dry_run)
+		finish_dry_run(run, &ch);
+	else if (online_new_memory(run, &ch) != 0)
+		undo_change(run, &ch);
+	else
+		finish_change(run, &ch);
+}
+
+/* Right driver, memory not as online= asks. */
+static void fix_memory(const struct run *run, const struct plan_entry *e, struct outcome *o)
+{
+	const struct dp_ctx *c = run->c;
+	char err[STEP_ERR_MAX] = "";
 	int rc;
 
-	rc = memory_set_online(snap, e->dev, e->online, err, sizeof(err));
-	if (opts->dry_run) {
+	rc = memory_set_online(c, run->snap, &o->dev, e->online, err, sizeof(err));
+	if (c->dry_run) {
 		o->state = STATE_DRIFT;
 		snprintf(o->msg, sizeof(o->msg), "would online memory %s", online_name(e->online));
 		return;
 	}
-	discover_refresh(snap, e->dev);
+	discover_refresh(c, run->snap, &o->dev);
 	o->changed = true;
 	if (rc) {
 		o->state = STATE_ERROR;
-		snprintf(o->msg, sizeof(o->msg), "%s", err);
+		str_copy(o->msg, sizeof(o->msg), err);
 		return;
 	}
-	verify(e, o);
+	verify(c, e, o);
 	if (o->state == STATE_OK)
 		snprintf(o->msg, sizeof(o->msg), "memory onlined %s", online_name(e->online));
 }
 
-void assess_entry(const struct plan_entry *e, struct outcome *o)
+/* ---- the plan ----------------------------------------------------------- */
+
+typedef void action_fn(const struct run *run, const struct plan_entry *e, struct outcome *o);
+
+/* What apply does for each plan action; none: the plan's verdict stands. */
+static action_fn *const action_steps[] = {
+	[ACT_CHANGE] = change_device,
+	[ACT_MEMORY] = fix_memory,
+};
+
+/*
+ * Load every driver module the entries need before changing anything:
+ * device_dax binds every unbound device when it registers, which would
+ * undo a "none" already applied.
+ */
+static void load_modules(const struct run *run, const struct plan_entry *e, size_t n)
 {
-	const struct dax_device *d = e->dev;
+	for (size_t i = 0; i < n; i++) {
+		const char *drv = mode_driver(e[i].want);
+		char err[256];
 
-	memset(o, 0, sizeof(*o));
-	switch (e->action) {
-	case ACT_NONE:
-		o->state = STATE_OK;
-		return;
-	case ACT_REFUSE:
-		o->state = STATE_ERROR;
-		str_copy(o->msg, sizeof(o->msg), e->note);
-		return;
-	case ACT_MEMORY:
-		o->state = STATE_DRIFT;
-		str_copy(o->msg, sizeof(o->msg), e->note);
-		return;
-	case ACT_CHANGE:
-		break;
-	}
-	o->state = STATE_DRIFT;
-	snprintf(o->msg, sizeof(o->msg), "is %s, policy wants %s", mode_name(d->mode), want_name(e));
-	if (d->mode == MODE_DEVDAX || d->mode == MODE_FSDEV) {
-		struct holders h;
-		char who[384];
-
-		holders_find(d->name, &h);
-		if (h.n) {
-			holders_describe(&h, who, sizeof(who));
-			o->state = STATE_BUSY;
-			snprintf(o->msg, sizeof(o->msg), "in use: %s", who);
-		}
+		if (e[i].action == ACT_CHANGE && drv &&
+		    modload_driver(run->c, drv, err, sizeof(err)) != 0)
+			log_verbose(run->c, "%s", err);	/* reported per device below */
 	}
 }
 
-int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts *opts,
-	       struct outcome *out)
+/* Apply N entries; the number that could not be put in their mode. */
+static int apply_entries(const struct run *run, const struct plan_entry *e, size_t n,
+			 struct outcome *out)
 {
 	int failed = 0;
 
-	sysroot.dry_run = opts->dry_run;
-	/*
-	 * Load every driver module the plan needs before changing anything:
-	 * device_dax binds every unbound device when it registers, which would
-	 * undo a "none" already applied.
-	 */
-	for (size_t i = 0; i < plan->n; i++) {
-		const char *drv = mode_driver(plan->e[i].want);
-		char err[256];
+	load_modules(run, e, n);
+	for (size_t i = 0; i < n; i++) {
+		action_fn *step = (size_t)e[i].action < ARRAY_SIZE(action_steps) ?
+					  action_steps[e[i].action] : NULL;
 
-		if (plan->e[i].action == ACT_CHANGE && drv && !driver_registered(drv) &&
-		    modload_driver(drv, err, sizeof(err)) != 0)
-			msg_verbose("%s", err);	/* reported per device below */
-	}
-	for (size_t i = 0; i < plan->n; i++) {
-		struct plan_entry *e = &plan->e[i];
-		struct outcome *o = &out[i];
-
-		memset(o, 0, sizeof(*o));
-		if (opts->dry_run && (e->action == ACT_CHANGE || e->action == ACT_MEMORY))
-			fprintf(sysroot.dry_out ? sysroot.dry_out : stdout, "%s: %s -> %s\n",
-				e->dev->name, mode_name(e->dev->mode), want_name(e));
-		switch (e->action) {
-		case ACT_NONE:
-			o->state = STATE_OK;
-			break;
-		case ACT_REFUSE:
-			o->state = STATE_ERROR;
-			str_copy(o->msg, sizeof(o->msg), e->note);
-			break;
-		case ACT_MEMORY:
-			fix_memory(e, snap, opts, o);
-			break;
-		case ACT_CHANGE:
-			change_device(e, snap, opts, o);
-			break;
+		outcome_from_plan(&e[i], &out[i]);
+		if (step) {
+			if (run->c->dry_run)
+				print_dry_run(run->c, "%s: %s -> %s", e[i].dev.name,
+					      mode_name(e[i].dev.mode), mode_name(e[i].want));
+			step(run, &e[i], &out[i]);
 		}
-		if (o->state == STATE_BUSY || o->state == STATE_ERROR)
+		if (out[i].state == STATE_BUSY || out[i].state == STATE_ERROR)
 			failed++;
 	}
 	return failed;
 }
 
-int apply_lock(void)
+/* Plan entry E again from what its device is now. */
+static void replan(const struct run *run, const struct policy *p, struct plan_entry *e)
 {
-	char path[PATH_MAX];
-	int fd;
+	struct dax_device now;
 
-	if (!sysroot_path(path, sizeof(path), "/run/dax-policy.lock"))
-		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int err = -errno;
+	discover_device(run->c, run->snap, e->dev.name, &now);
+	plan_device(p, &now, e);
+}
 
-			close(fd);
-			return err;
+/*
+ * Apply, and try again (a few times, briefly apart) for devices someone else
+ * bound while we switched them: a device that just appeared is probed by
+ * device_dax at the same moment its udev event starts us.
+ */
+int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snapshot *snap,
+	       struct plan *plan, bool force, struct outcome *out)
+{
+	const struct run run = { .c = c, .snap = snap, .force = force };
+	const struct timespec pause = { 0, RETRY_PAUSE_NS };
+	int failed = apply_entries(&run, plan->e, plan->n, out);
+
+	for (int pass = 1; pass < APPLY_TRIES && failed && !c->dry_run; pass++) {
+		int retried = 0;
+
+		for (size_t i = 0; i < plan->n; i++) {
+			if (!out[i].raced)
+				continue;
+			nanosleep(&pause, NULL);
+			log_verbose(c, "%s: bound by someone else meanwhile; trying again",
+				    plan->e[i].dev.name);
+			replan(&run, p, &plan->e[i]);
+			failed -= apply_entries(&run, &plan->e[i], 1, &out[i]) == 0;
+			retried++;
 		}
+		if (!retried)
+			break;
 	}
-	return fd;
+	return failed;
 }

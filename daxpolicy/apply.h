@@ -2,51 +2,31 @@
 /*
  * Apply: carry out a plan on the kernel, one device at a time, following
  * the mode-change procedure (safety check, remove_id + unbind, scrub other
- * drivers' ids, module load, new_id + bind, verify, online memory, re-read).
- * A device whose change fails part way is put back the way it was.
+ * drivers' ids, module load, new_id + bind, online memory, re-read and
+ * verify). A device whose change fails part way is put back the way it was;
+ * one that another agent bound meanwhile is planned again and retried.
  */
 #ifndef DAXPOLICY_APPLY_H
 #define DAXPOLICY_APPLY_H
 
 #include <stdbool.h>
 
+#include "config.h"
+#include "ctx.h"
 #include "discover.h"
+#include "outcome.h"
 #include "plan.h"
 
-enum dev_state {
-	STATE_OK,	/* in its policy mode */
-	STATE_DRIFT,	/* not in its policy mode, and could be changed */
-	STATE_BUSY,	/* not in its policy mode, and leaving the current one is unsafe */
-	STATE_ERROR,	/* a change was tried and failed, or cannot be managed */
-};
-
-struct outcome {
-	enum dev_state state;
-	bool changed;		/* apply changed this device */
-	bool raced;		/* another agent bound the device while we worked */
-	char msg[512];		/* what happened or what is in the way */
-};
-
-struct apply_opts {
-	bool force;		/* override the open/mapped check (never memory) */
-	bool dry_run;		/* print the writes, change nothing */
-};
-
-const char *dev_state_name(enum dev_state s);
-
-/* Carry out PLAN; OUT has one outcome per plan entry. Returns the number of
- * devices that could not be put in their mode (busy or failed). An entry
- * whose outcome says "raced" is worth another try: the kernel or another
- * agent bound the device while we switched it (a new device being probed). */
-int apply_plan(struct plan *plan, struct snapshot *snap, const struct apply_opts *opts,
-	       struct outcome *out);
-
-/* The state status reports for an entry, without changing anything:
- * ok / drift / busy (with who holds it) / error. */
-void assess_entry(const struct plan_entry *e, struct outcome *out);
-
-/* Serialize every dax-policy that changes devices: /run/dax-policy.lock
- * under the root, exclusive, waiting for the holder. Returns the fd or -errno. */
-int apply_lock(void);
+/*
+ * Carry out PLAN (made from SNAP with policy P); OUT gets one outcome per
+ * entry. FORCE overrides the open/mapped check (never the memory check).
+ * With the context's dry_run, the writes are listed instead. A device that
+ * another agent bound while we switched it (a new device being probed) is
+ * read again, planned again into its PLAN entry, and tried again, up to
+ * three more times. Returns the number of devices that could not be put in
+ * their mode (busy or failed).
+ */
+int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snapshot *snap,
+	       struct plan *plan, bool force, struct outcome *out);
 
 #endif

@@ -19,7 +19,7 @@ static bool check_dev(struct daxctl_dev *dev, enum dax_mode want, enum online_po
 	struct daxctl_memory *mem;
 	int blocks, on, movable;
 
-	if (want == MODE_UNBOUND) {
+	if (!mode_driver(want)) {
 		if (enabled)
 			snprintf(why, whylen, "libdaxctl reports the device enabled");
 		return !enabled;
@@ -28,7 +28,7 @@ static bool check_dev(struct daxctl_dev *dev, enum dax_mode want, enum online_po
 		snprintf(why, whylen, "libdaxctl reports the device disabled");
 		return false;
 	}
-	if (want != MODE_SYSTEM_RAM) {
+	if (!mode_has_memory(want)) {
 		if (daxctl_dev_has_online_memory(dev) > 0) {
 			snprintf(why, whylen, "libdaxctl reports online system memory");
 			return false;
@@ -44,7 +44,8 @@ static bool check_dev(struct daxctl_dev *dev, enum dax_mode want, enum online_po
 	on = daxctl_memory_is_online(mem);
 	if (online == ONLINE_OFFLINE) {
 		if (on != 0)
-			snprintf(why, whylen, "libdaxctl reports %d of %d blocks online", on, blocks);
+			snprintf(why, whylen, "libdaxctl reports %d of %d blocks online", on,
+				 blocks);
 		return on == 0;
 	}
 	if (on != blocks) {

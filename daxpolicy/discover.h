@@ -2,7 +2,8 @@
 /*
  * Discovery: a snapshot of every dax device on the dax bus and its state,
  * read through the sysroot layer (so it works on a live kernel and on the
- * sysfs trees under tests/sysfs/).
+ * sysfs trees under tests/sysfs/). A snapshot is not changed after it is
+ * taken; what a device became after apply is read into its outcome.
  */
 #ifndef DAXPOLICY_DISCOVER_H
 #define DAXPOLICY_DISCOVER_H
@@ -12,17 +13,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "bus.h"
+#include "ctx.h"
 #include "mode.h"
+#include "values.h"
 
 #define DAX_NAME_MAX 32
-#define DRIVER_NAME_MAX 64
 #define DAX_RANGES_MAX 16
 
 /* The memory blocks a device covers, as system RAM. */
 struct dax_memory {
 	bool present;		/* any memoryN directory for the range exists */
-	int first_block;	/* memoryN index of the first block */
 	int nblocks;		/* blocks spanned by the device's ranges */
 	int online;		/* blocks online */
 	int movable;		/* online in ZONE_MOVABLE */
@@ -53,16 +54,17 @@ struct snapshot {
 	uint64_t block_size;		/* memory block size, 0 if unknown */
 	char auto_online[32];		/* /sys/devices/system/memory/auto_online_blocks */
 	bool bus_present;		/* /sys/bus/dax exists */
-	bool drivers[3];		/* managed_drivers[i] registered on the bus */
 };
 
 void snapshot_free(struct snapshot *s);
 /* Read every device. 0, or -errno when the dax bus cannot be read. */
-int discover_all(struct snapshot *s);
-/* Read one device into *dev; 0, or -ENOENT when it does not exist. */
-int discover_device(const struct snapshot *s, const char *name, struct dax_device *dev);
-/* Re-read one device in place in the snapshot. */
-int discover_refresh(struct snapshot *s, struct dax_device *dev);
-struct dax_device *snapshot_find(struct snapshot *s, const char *name);
+int discover_all(const struct dp_ctx *c, struct snapshot *s);
+/* Read one device into *dev (S gives the memory block size); 0, or
+ * -ENOENT when it does not exist (DEV then has only its name). */
+int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char *name,
+		    struct dax_device *dev);
+/* Read DEV again, in place. */
+int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *dev);
+const struct dax_device *snapshot_find(const struct snapshot *s, const char *name);
 
 #endif

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "holders.h"
+#include "cleanup.h"
+#include "discover.h"
 #include "sysroot.h"
 #include "util.h"
 
@@ -29,68 +31,49 @@ static void add_holder(struct holders *out, pid_t pid, const char *what, bool ma
 	out->n++;
 }
 
-static bool fd_holds(pid_t pid, const char *devpath)
+static bool fd_holds(const struct dp_ctx *c, int pid, const char *devpath)
 {
-	char dir[64], link[PATH_MAX + 64], target[PATH_MAX];
+	_cleanup_closedir_ DIR *d = sysroot_opendir(c, "/proc/%d/fd", pid);
+	char target[PATH_MAX];
 	struct dirent *de;
-	bool found = false;
-	DIR *d;
 
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
-	d = sysroot_opendir(dir);
 	if (!d)
 		return false;
-	while (!found && (de = readdir(d))) {
-		char full[PATH_MAX];
-		ssize_t n;
-
+	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (!str_printf(link, sizeof(link), "%s/%s", dir, de->d_name) ||
-		    !sysroot_path(full, sizeof(full), link))
-			continue;
-		n = readlink(full, target, sizeof(target) - 1);
-		if (n <= 0)
-			continue;
-		target[n] = '\0';
-		found = strcmp(target, devpath) == 0;
+		if (sysroot_readlink(c, target, sizeof(target), "/proc/%d/fd/%s", pid,
+				     de->d_name) == 0 &&
+		    strcmp(target, devpath) == 0)
+			return true;
 	}
-	closedir(d);
-	return found;
+	return false;
 }
 
-static bool maps_hold(pid_t pid, const char *devpath)
+static bool maps_hold(const struct dp_ctx *c, int pid, const char *devpath)
 {
-	char path[64], full[PATH_MAX], line[PATH_MAX + 128];
+	_cleanup_fclose_ FILE *f = sysroot_fopen(c, "/proc/%d/maps", pid);
+	char line[PATH_MAX + 128];
 	size_t dlen = strlen(devpath);
-	bool found = false;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	if (!sysroot_path(full, sizeof(full), path))
-		return false;
-	f = fopen(full, "re");
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
+	while (fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, devpath);
 
 		/* the path is the last field: "... /dev/dax0.0\n" */
-		found = p && (p[dlen] == '\n' || p[dlen] == '\0' || p[dlen] == ' ');
+		if (p && (p[dlen] == '\n' || p[dlen] == '\0' || p[dlen] == ' '))
+			return true;
 	}
-	fclose(f);
-	return found;
+	return false;
 }
 
 /* Mounts of the init namespace: ours may be private under systemd. */
-static void scan_mounts(const char *devpath, struct holders *out)
+static void scan_mounts(const struct dp_ctx *c, const char *devpath, struct holders *out)
 {
-	char full[PATH_MAX], line[4096];
-	FILE *f;
+	_cleanup_fclose_ FILE *f = sysroot_fopen(c, "/proc/1/mountinfo");
+	char line[4096];
 
-	if (!sysroot_path(full, sizeof(full), "/proc/1/mountinfo"))
-		return;
-	f = fopen(full, "re");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -107,41 +90,50 @@ static void scan_mounts(const char *devpath, struct holders *out)
 			add_holder(out, 0, mnt, false);
 		}
 	}
-	fclose(f);
 }
 
-void holders_find(const char *name, struct holders *out)
+void holders_find(const struct dp_ctx *c, const char *name, struct holders *out)
 {
+	_cleanup_closedir_ DIR *proc = NULL;
 	char devpath[64];
 	struct dirent *de;
 	pid_t self = getpid();
-	DIR *proc;
 
 	memset(out, 0, sizeof(*out));
 	if (!str_printf(devpath, sizeof(devpath), "/dev/%s", name))
 		return;
-	scan_mounts(devpath, out);
-	proc = sysroot_opendir("/proc");
+	scan_mounts(c, devpath, out);
+	proc = sysroot_opendir(c, "/proc");
 	if (!proc)
 		return;
 	while ((de = readdir(proc))) {
-		char comm_path[64], comm[32] = "?";
+		char comm[32] = "?";
 		bool mapped, open_fd;
 		int pid;
 
 		if (!isdigit((unsigned char)de->d_name[0]) || !parse_uint(de->d_name, &pid))
 			continue;
-		if ((pid_t)pid == self && sysroot_is_live())
+		if ((pid_t)pid == self && sysroot_is_live(c))
 			continue;
-		mapped = maps_hold(pid, devpath);
-		open_fd = !mapped && fd_holds(pid, devpath);
+		mapped = maps_hold(c, pid, devpath);
+		open_fd = !mapped && fd_holds(c, pid, devpath);
 		if (!mapped && !open_fd)
 			continue;
-		snprintf(comm_path, sizeof(comm_path), "/proc/%d/comm", pid);
-		sysroot_read(comm_path, comm, sizeof(comm));
+		sysroot_read(c, comm, sizeof(comm), "/proc/%d/comm", pid);
 		add_holder(out, pid, comm, mapped);
 	}
-	closedir(proc);
+}
+
+bool holders_of_device(const struct dp_ctx *c, const struct dax_device *dev, struct holders *h,
+		       char *who, size_t size)
+{
+	memset(h, 0, sizeof(*h));
+	who[0] = '\0';
+	if (!mode_has_dev_node(dev->mode))
+		return false;
+	holders_find(c, dev->name, h);
+	holders_describe(h, who, size);
+	return h->n > 0;
 }
 
 void holders_describe(const struct holders *h, char *buf, size_t size)

@@ -13,7 +13,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "ctx.h"
+
+struct dax_device;
+
 #define HOLDERS_MAX 8
+/* Room for holders_describe()'s text. */
+#define HOLDERS_TEXT_MAX 384
 
 struct holder {
 	pid_t pid;		/* 0 for a mount */
@@ -27,9 +33,13 @@ struct holders {
 	int mounts;		/* filesystems mounted from the device */
 };
 
-/* Scan for holders of /dev/NAME; PID SELF is ignored. */
-void holders_find(const char *name, struct holders *out);
-/* "pid 123 (famfs), pid 77 (app)" for messages. */
+/* Scan for holders of /dev/NAME; our own process is ignored. */
+void holders_find(const struct dp_ctx *c, const char *name, struct holders *out);
+/* "pid 123 (famfs, mapped), mounted on /mnt" for messages. */
 void holders_describe(const struct holders *h, char *buf, size_t size);
+/* Whether anyone holds DEV, whose mode has a /dev node (other modes have no
+ * holders); WHO describes them. */
+bool holders_of_device(const struct dp_ctx *c, const struct dax_device *dev, struct holders *h,
+		       char *who, size_t size);
 
 #endif

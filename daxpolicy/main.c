@@ -6,9 +6,12 @@
  */
 #include "agents.h"
 #include "apply.h"
+#include "cleanup.h"
 #include "config.h"
+#include "ctx.h"
 #include "discover.h"
-#include "memory.h"
+#include "lock.h"
+#include "outcome.h"
 #include "plan.h"
 #include "report.h"
 #include "sysroot.h"
@@ -19,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef DAX_POLICY_VERSION
@@ -40,10 +42,11 @@ enum exit_code {
 #define DEVICES_MAX 1024
 
 struct options {
+	struct dp_ctx ctx;	/* --root, --dry-run, -v/-q, --offline-timeout */
 	const char *command;
 	const char *config;
 	const char *root;
-	bool json, dry_run, force;
+	bool json, force;
 	char *devices[DEVICES_MAX];
 	size_t ndevices;
 };
@@ -72,7 +75,7 @@ static void usage(FILE *out)
 		"                      (apply) give up offlining a memory block whose pages\n"
 		"                      will not move after SECS (default 30; 0: wait forever)\n"
 		"  -j, --json          print one JSON document\n"
-		"  -v, --verbose       say more (every sysfs write); twice for debugging\n"
+		"  -v, --verbose       say more (every sysfs write)\n"
 		"  -q, --quiet         print only errors\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n"
@@ -99,35 +102,36 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	const struct dp_ctx *c = &o->ctx;
+	int opt;
 
 	o->config = DAX_POLICY_CONFIG;
-	while ((c = getopt_long(argc, argv, "c:r:nft:jvqhV", longopts, NULL)) != -1) {
-		switch (c) {
+	while ((opt = getopt_long(argc, argv, "c:r:nft:jvqhV", longopts, NULL)) != -1) {
+		switch (opt) {
 		case 'c': o->config = optarg; break;
 		case 'r': o->root = optarg; break;
-		case 'n': o->dry_run = true; break;
+		case 'n': o->ctx.dry_run = true; break;
 		case 'f': o->force = true; break;
 		case 't': {
 			int secs;
 
 			if (!parse_uint(optarg, &secs)) {
-				msg_error("--offline-timeout takes a number of seconds");
+				log_error(c, "--offline-timeout takes a number of seconds");
 				return -1;
 			}
-			memory_offline_timeout = (unsigned)secs;
+			o->ctx.offline_timeout = (unsigned)secs;
 			break;
 		}
 		case 'j': o->json = true; break;
-		case 'v': log_level = log_level < LOG_VERBOSE ? LOG_VERBOSE : LOG_DEBUG; break;
-		case 'q': log_level = LOG_QUIET; break;
+		case 'v': o->ctx.verbosity = VERBOSITY_VERBOSE; break;
+		case 'q': o->ctx.verbosity = VERBOSITY_QUIET; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("dax-policy %s\n", DAX_POLICY_VERSION); exit(EXIT_OK);
 		default: usage(stderr); return -1;
 		}
 	}
 	if (optind >= argc) {
-		msg_error("no command given; try 'dax-policy --help'");
+		log_error(c, "no command given; try 'dax-policy --help'");
 		return -1;
 	}
 	o->command = argv[optind++];
@@ -135,12 +139,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		char name[DAX_NAME_MAX];
 
 		if (!dax_name_normalize(argv[optind], name, sizeof(name))) {
-			msg_error("'%s' is not a dax device name (expected daxX.Y or /dev/daxX.Y)",
+			log_error(c,
+				  "'%s' is not a dax device name (expected daxX.Y or /dev/daxX.Y)",
 				  argv[optind]);
 			return -1;
 		}
 		if (o->ndevices == DEVICES_MAX) {
-			msg_error("too many devices named (at most %d)", DEVICES_MAX);
+			log_error(c, "too many devices named (at most %d)", DEVICES_MAX);
 			return -1;
 		}
 		o->devices[o->ndevices] = strdup(name);
@@ -148,211 +153,192 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -1;
 		o->ndevices++;
 	}
-	if ((o->dry_run || o->force) && strcmp(o->command, "apply") != 0) {
-		msg_error("--dry-run and --force only go with apply");
+	if ((o->ctx.dry_run || o->force) && strcmp(o->command, "apply") != 0) {
+		log_error(c, "--dry-run and --force only go with apply");
 		return -1;
 	}
+	/* under --json, stdout carries only the JSON document */
+	if (o->json)
+		o->ctx.dry_run_out = stderr;
 	return 0;
 }
 
 /* Every named device must exist; report each that does not. */
-static bool devices_present(struct options *o, struct snapshot *snap)
+static bool devices_present(const struct options *o, const struct snapshot *snap)
 {
 	bool ok = true;
 
 	for (size_t i = 0; i < o->ndevices; i++) {
 		if (!snapshot_find(snap, o->devices[i])) {
-			msg_error("%s: no such dax device", o->devices[i]);
+			log_error(&o->ctx, "%s: no such dax device", o->devices[i]);
 			ok = false;
 		}
 	}
 	return ok;
 }
 
-static int cmd_check(struct options *o, struct policy *p)
+static int cmd_check(const struct options *o, const struct policy *p)
 {
-	struct snapshot snap;
-	bool have_snap = discover_all(&snap) == 0;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
+	bool have_snap = discover_all(&o->ctx, &snap) == 0;
 
 	if (o->ndevices) {
-		msg_error("check takes no device");
+		log_error(&o->ctx, "check takes no device");
 		return EXIT_USAGE;
 	}
 	report_rules(stdout, o->json, p, have_snap ? &snap : NULL);
-	if (have_snap)
-		snapshot_free(&snap);
 	return EXIT_OK;
 }
 
-static int load_snapshot(struct snapshot *snap)
+static int load_snapshot(const struct options *o, struct snapshot *snap)
 {
-	int rc = discover_all(snap);
+	int rc = discover_all(&o->ctx, snap);
 
 	if (rc) {
-		msg_error("cannot read /sys/bus/dax: %s", strerror(-rc));
+		log_error(&o->ctx, "cannot read /sys/bus/dax: %s", strerror(-rc));
 		return -1;
 	}
 	return 0;
 }
 
-static int cmd_explain(struct options *o, struct policy *p)
+static int cmd_explain(const struct options *o, const struct policy *p)
 {
-	struct snapshot snap;
-	struct plan plan;
-	int rc = EXIT_OK;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
+	_cleanup_(plan_free) struct plan plan = { 0 };
 
 	if (o->ndevices != 1) {
-		msg_error("explain takes exactly one device");
+		log_error(&o->ctx, "explain takes exactly one device");
 		return EXIT_USAGE;
 	}
-	if (load_snapshot(&snap))
+	if (load_snapshot(o, &snap))
 		return EXIT_FAILED;
-	if (!devices_present(o, &snap)) {
-		snapshot_free(&snap);
+	if (!devices_present(o, &snap))
 		return EXIT_USAGE;
+	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) != 0 || plan.n != 1)
+		return EXIT_FAILED;
+	report_explain(stdout, o->json, p, &plan.e[0]);
+	return EXIT_OK;
+}
+
+/* Apply the plan, or assess it for status; the exit code either gives. */
+static int apply_or_assess(const struct options *o, const struct policy *p,
+			   const struct snapshot *snap, struct plan *plan, bool apply,
+			   struct outcome *outcomes)
+{
+	int rc = EXIT_OK;
+
+	if (apply)
+		return apply_plan(&o->ctx, p, snap, plan, o->force, outcomes) > 0 ? EXIT_FAILED
+										   : EXIT_OK;
+	for (size_t i = 0; i < plan->n; i++) {
+		assess_entry(&o->ctx, &plan->e[i], &outcomes[i]);
+		if (outcomes[i].state != STATE_OK)
+			rc = EXIT_DRIFT;
 	}
-	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) == 0 && plan.n == 1)
-		report_explain(stdout, o->json, p, &plan.e[0]);
-	else
-		rc = EXIT_FAILED;
-	plan_free(&plan);
-	snapshot_free(&snap);
 	return rc;
 }
 
-/*
- * Apply, and try again (a few times, briefly apart) for devices someone else
- * bound while we switched them: a device that just appeared is probed by
- * device_dax at the same moment its udev event starts us.
- */
-static int apply_converge(struct plan *plan, struct snapshot *snap, const struct apply_opts *opts,
-			  const struct policy *p, struct outcome *outcomes)
+static int cmd_status_or_apply(const struct options *o, const struct policy *p, bool apply)
 {
-	int failed = apply_plan(plan, snap, opts, outcomes);
-
-	for (int pass = 1; pass < 4 && failed && !opts->dry_run; pass++) {
-		const struct timespec pause = { 0, 100 * 1000 * 1000 };
-		int retried = 0;
-
-		for (size_t i = 0; i < plan->n; i++) {
-			struct plan one = { .e = &plan->e[i], .n = 1 };
-
-			if (!outcomes[i].raced)
-				continue;
-			nanosleep(&pause, NULL);
-			msg_verbose("%s: bound by someone else meanwhile; trying again", plan->e[i].dev->name);
-			discover_refresh(snap, plan->e[i].dev);
-			plan_refresh(p, &plan->e[i]);
-			failed -= apply_plan(&one, snap, opts, &outcomes[i]) == 0;
-			retried++;
-		}
-		if (!retried)
-			break;
-	}
-	return failed;
-}
-
-static int cmd_status_or_apply(struct options *o, struct policy *p, bool apply)
-{
+	const struct dp_ctx *c = &o->ctx;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
+	_cleanup_(plan_free) struct plan plan = { 0 };
+	_cleanup_free_ struct outcome *outcomes = NULL;
+	_cleanup_close_ int lock = -1;
 	struct agent_warnings agents;
-	struct outcome *outcomes;
-	struct snapshot snap;
-	struct plan plan;
 	struct report r;
-	int lock = -1, rc = EXIT_OK;
+	int rc;
 
 	/* take the lock before looking, so we plan from what the previous run left */
-	if (apply && !o->dry_run) {
-		lock = apply_lock();
+	if (apply && !c->dry_run) {
+		lock = run_lock(c);
 		if (lock < 0)
-			msg_warn("cannot take /run/dax-policy.lock: %s; going on without it",
+			log_warn(c, "cannot take " RUN_LOCK ": %s; going on without it",
 				 strerror(-lock));
 	}
-	if (load_snapshot(&snap)) {
-		rc = EXIT_FAILED;
-		goto out_lock;
-	}
-	if (!devices_present(o, &snap)) {
-		rc = EXIT_USAGE;
-		goto out_snap;
-	}
+	if (load_snapshot(o, &snap))
+		return EXIT_FAILED;
+	if (!devices_present(o, &snap))
+		return EXIT_USAGE;
 	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) != 0) {
-		msg_error("out of memory");
-		rc = EXIT_FAILED;
-		goto out_snap;
+		log_error(c, "out of memory");
+		return EXIT_FAILED;
 	}
 	outcomes = calloc(plan.n ? plan.n : 1, sizeof(*outcomes));
-	if (!outcomes) {
-		rc = EXIT_FAILED;
-		goto out_plan;
-	}
-	if (apply) {
-		struct apply_opts opts = { .force = o->force, .dry_run = o->dry_run };
-
-		sysroot.dry_out = o->json ? stderr : stdout;
-		if (apply_converge(&plan, &snap, &opts, p, outcomes) > 0)
-			rc = EXIT_FAILED;
-	} else {
-		for (size_t i = 0; i < plan.n; i++) {
-			assess_entry(&plan.e[i], &outcomes[i]);
-			if (outcomes[i].state != STATE_OK)
-				rc = EXIT_DRIFT;
-		}
-	}
-	agents_find(&snap, &agents);
+	if (!outcomes)
+		return EXIT_FAILED;
+	rc = apply_or_assess(o, p, &snap, &plan, apply, outcomes);
+	agents_find(c, &snap, &agents);
 	r = (struct report){
-		.out = stdout, .json = o->json, .apply = apply, .dry_run = o->dry_run,
-		.policy = p, .plan = &plan, .outcomes = outcomes, .agents = apply ? NULL : &agents,
+		.out = stdout, .json = o->json, .apply = apply, .dry_run = c->dry_run,
+		.verbose = c->verbosity >= VERBOSITY_VERBOSE, .policy = p, .plan = &plan,
+		.outcomes = outcomes, .agents = apply ? NULL : &agents,
 	};
-	if (!apply || o->json || log_level >= LOG_NORMAL)
+	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL)
 		report_devices(&r);
-	free(outcomes);
-out_plan:
-	plan_free(&plan);
-out_snap:
-	snapshot_free(&snap);
-out_lock:
-	if (lock >= 0)
-		close(lock);
 	return rc;
+}
+
+static int cmd_status(const struct options *o, const struct policy *p)
+{
+	return cmd_status_or_apply(o, p, false);
+}
+
+static int cmd_apply(const struct options *o, const struct policy *p)
+{
+	return cmd_status_or_apply(o, p, true);
+}
+
+struct command {
+	const char *name;
+	int (*run)(const struct options *o, const struct policy *p);
+};
+
+static const struct command commands[] = {
+	{ "apply", cmd_apply },
+	{ "status", cmd_status },
+	{ "check", cmd_check },
+	{ "explain", cmd_explain },
+};
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void options_free(struct options *o)
+{
+	for (size_t i = 0; i < o->ndevices; i++)
+		free(o->devices[i]);
 }
 
 int main(int argc, char **argv)
 {
-	struct options o = { 0 };
-	struct policy policy;
-	int rc;
-
-	if (parse_args(argc, argv, &o) < 0)
-		return EXIT_USAGE;
-	if (!sysroot_set(o.root)) {
-		msg_error("--root %s: %s", o.root, strerror(errno));
-		return EXIT_USAGE;
-	}
-	if (strcmp(o.command, "apply") != 0 && strcmp(o.command, "status") != 0 &&
-	    strcmp(o.command, "check") != 0 && strcmp(o.command, "explain") != 0) {
-		msg_error("unknown command '%s'; try 'dax-policy --help'", o.command);
-		return EXIT_USAGE;
-	}
+	_cleanup_(options_free) struct options o = { 0 };
+	_cleanup_(policy_free) struct policy policy;
+	const struct command *cmd;
 
 	policy_init(&policy);
+	ctx_init(&o.ctx);
+	if (parse_args(argc, argv, &o) < 0)
+		return EXIT_USAGE;
+	if (!sysroot_set(&o.ctx, o.root)) {
+		log_error(&o.ctx, "--root %s: %s", o.root, strerror(errno));
+		return EXIT_USAGE;
+	}
+	cmd = find_command(o.command);
+	if (!cmd) {
+		log_error(&o.ctx, "unknown command '%s'; try 'dax-policy --help'", o.command);
+		return EXIT_USAGE;
+	}
 	if (policy_load(&policy, o.config, true) < 0) {
-		msg_error("configuration has %u error%s; nothing %s", policy.nerrors,
-			  policy.nerrors == 1 ? "" : "s",
-			  strcmp(o.command, "apply") == 0 ? "applied" : "done");
-		policy_free(&policy);
+		log_error(&o.ctx, "configuration has %u error%s; nothing %s", policy.ini.nerrors,
+			  policy.ini.nerrors == 1 ? "" : "s",
+			  cmd->run == cmd_apply ? "applied" : "done");
 		return EXIT_CONFIG;
 	}
-
-	if (strcmp(o.command, "check") == 0)
-		rc = cmd_check(&o, &policy);
-	else if (strcmp(o.command, "explain") == 0)
-		rc = cmd_explain(&o, &policy);
-	else
-		rc = cmd_status_or_apply(&o, &policy, strcmp(o.command, "apply") == 0);
-
-	policy_free(&policy);
-	for (size_t i = 0; i < o.ndevices; i++)
-		free(o.devices[i]);
-	return rc;
+	return cmd->run(&o, &policy);
 }

@@ -9,9 +9,10 @@
 #include "config.h"
 #include "discover.h"
 
-/* Whether KEY of RULE holds for DEV; on false, WHY says what differs. */
-bool match_key(const struct rule *rule, enum match_key key,
-	       const struct dax_device *dev, char *why, size_t whylen);
+/* Whether KEY of RULE holds for DEV (a key the rule does not give holds);
+ * on false, WHY says what differs. */
+bool match_key(const struct rule *rule, enum config_key_id key, const struct dax_device *dev,
+	       char *why, size_t whylen);
 /* Every key of RULE holds (a rule without keys matches every device). */
 bool match_rule(const struct rule *rule, const struct dax_device *dev);
 /* The first rule that matches DEV, or NULL (the defaults apply). */

@@ -5,10 +5,12 @@
 
 #include <stddef.h>
 
+#include "ctx.h"
+
 /* Make sure the dax bus driver DRIVER is registered, loading the module of
  * the same name if needed (honouring modprobe.d blacklists). 0 or -errno,
  * with ERR saying why. With --root other than / or --dry-run, nothing is
- * loaded: the driver is reported missing or, in dry-run, printed. */
-int modload_driver(const char *driver, char *err, size_t errlen);
+ * loaded: the driver is reported missing or, in dry-run, listed. */
+int modload_driver(const struct dp_ctx *c, const char *driver, char *err, size_t errlen);
 
 #endif

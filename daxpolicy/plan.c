@@ -36,13 +36,14 @@ bool memory_in_policy(const struct dax_memory *m, enum online_policy online)
 	return true;
 }
 
-static void plan_one(const struct policy *p, struct plan_entry *e)
+void plan_device(const struct policy *p, const struct dax_device *dev, struct plan_entry *e)
 {
-	struct dax_device *d = e->dev;
+	const struct dax_device *d = &e->dev;
 
+	e->dev = *dev;
 	e->rule = match_first(p, d);
-	e->want = e->rule ? e->rule->mode : p->default_mode;
-	e->online = e->rule ? rule_online(p, e->rule) : p->default_online;
+	e->want = e->rule ? rule_mode(e->rule) : default_mode(p);
+	e->online = e->rule ? rule_online(p, e->rule) : default_online(p);
 	e->action = ACT_NONE;
 	e->note[0] = '\0';
 
@@ -54,7 +55,7 @@ static void plan_one(const struct policy *p, struct plan_entry *e)
 		return;
 	}
 	if (d->mode == e->want) {
-		if (d->mode == MODE_SYSTEM_RAM && !memory_in_policy(&d->mem, e->online)) {
+		if (mode_has_memory(d->mode) && !memory_in_policy(&d->mem, e->online)) {
 			e->action = ACT_MEMORY;
 			snprintf(e->note, sizeof(e->note), "memory not %s", online_name(e->online));
 		}
@@ -69,12 +70,7 @@ static void plan_one(const struct policy *p, struct plan_entry *e)
 	e->action = ACT_CHANGE;
 }
 
-void plan_refresh(const struct policy *p, struct plan_entry *e)
-{
-	plan_one(p, e);
-}
-
-int plan_build(const struct policy *p, struct snapshot *snap, char *const *names,
+int plan_build(const struct policy *p, const struct snapshot *snap, char *const *names,
 	       size_t nnames, struct plan *out)
 {
 	out->n = 0;
@@ -88,9 +84,7 @@ int plan_build(const struct policy *p, struct snapshot *snap, char *const *names
 			wanted = strcmp(names[j], snap->devs[i].name) == 0;
 		if (!wanted)
 			continue;
-		out->e[out->n].dev = &snap->devs[i];
-		plan_one(p, &out->e[out->n]);
-		out->n++;
+		plan_device(p, &snap->devs[i], &out->e[out->n++]);
 	}
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * The planner: policy x snapshot -> what to do with each device. A pure
  * function of its inputs (no I/O), so every decision is unit-tested without a
- * kernel.
+ * kernel. Each entry keeps its own copy of the device it was planned from.
  */
 #ifndef DAXPOLICY_PLAN_H
 #define DAXPOLICY_PLAN_H
@@ -21,7 +21,7 @@ enum plan_action {
 };
 
 struct plan_entry {
-	struct dax_device *dev;
+	struct dax_device dev;		/* the device as planned from */
 	const struct rule *rule;	/* NULL: [defaults] decided */
 	enum dax_mode want;		/* MODE_KEEP leaves the device alone */
 	enum online_policy online;	/* for system-ram */
@@ -42,11 +42,11 @@ bool memory_in_policy(const struct dax_memory *m, enum online_policy online);
  * NNAMES; names not present are the caller's to report). Returns 0 or
  * -ENOMEM.
  */
-int plan_build(const struct policy *p, struct snapshot *snap,
-	       char *const *names, size_t nnames, struct plan *out);
+int plan_build(const struct policy *p, const struct snapshot *snap, char *const *names,
+	       size_t nnames, struct plan *out);
 void plan_free(struct plan *plan);
-/* Plan one entry again after its device was re-read. */
-void plan_refresh(const struct policy *p, struct plan_entry *e);
+/* Plan one device into E. */
+void plan_device(const struct policy *p, const struct dax_device *dev, struct plan_entry *e);
 const char *plan_action_name(enum plan_action a);
 
 #endif

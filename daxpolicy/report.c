@@ -9,8 +9,10 @@
 
 static void print_json(FILE *out, json_object *obj)
 {
-	fprintf(out, "%s\n", json_object_to_json_string_ext(obj,
-		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fprintf(out, "%s\n",
+		json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+							    JSON_C_TO_STRING_SPACED |
+							    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
 }
 
@@ -38,11 +40,6 @@ void memory_summary(const struct dax_device *d, char *buf, size_t size)
 	}
 }
 
-static const char *want_text(const struct plan_entry *e)
-{
-	return mode_name(e->want);
-}
-
 static const char *current_text(const struct dax_device *d)
 {
 	return d->mode == MODE_OTHER ? d->driver : mode_name(d->mode);
@@ -52,7 +49,7 @@ static json_object *device_json(const struct report *r, size_t i)
 {
 	const struct plan_entry *e = &r->plan->e[i];
 	const struct outcome *o = &r->outcomes[i];
-	const struct dax_device *d = e->dev;
+	const struct dax_device *d = &o->dev;
 	json_object *dev = json_object_new_object(), *mem;
 	char res[32];
 
@@ -66,8 +63,8 @@ static json_object *device_json(const struct report *r, size_t i)
 	json_object_object_add(dev, "path", json_object_new_string(d->path));
 	json_object_object_add(dev, "driver", json_str_or_null(d->driver));
 	json_object_object_add(dev, "mode", json_object_new_string(current_text(d)));
-	json_object_object_add(dev, "wanted_mode", json_object_new_string(want_text(e)));
-	json_object_object_add(dev, "online", e->want == MODE_SYSTEM_RAM ?
+	json_object_object_add(dev, "wanted_mode", json_object_new_string(mode_name(e->want)));
+	json_object_object_add(dev, "online", mode_has_memory(e->want) ?
 			       json_object_new_string(online_name(e->online)) : NULL);
 	json_object_object_add(dev, "rule", json_str_or_null(e->rule ? e->rule->name : NULL));
 	json_object_object_add(dev, "state", json_object_new_string(dev_state_name(o->state)));
@@ -76,7 +73,8 @@ static json_object *device_json(const struct report *r, size_t i)
 		json_object_object_add(dev, "changed", json_object_new_boolean(o->changed));
 	if (d->mem.present) {
 		mem = json_object_new_object();
-		json_object_object_add(mem, "blocks", json_object_new_int(d->mem.nblocks - d->mem.missing));
+		json_object_object_add(mem, "blocks",
+				       json_object_new_int(d->mem.nblocks - d->mem.missing));
 		json_object_object_add(mem, "online", json_object_new_int(d->mem.online));
 		json_object_object_add(mem, "movable", json_object_new_int(d->mem.movable));
 		json_object_object_add(mem, "normal", json_object_new_int(d->mem.normal));
@@ -97,8 +95,9 @@ void report_devices(const struct report *r)
 		json_object *warn = json_object_new_array();
 		json_object *files = json_object_new_array();
 
-		for (size_t i = 0; i < r->policy->nfiles; i++)
-			json_object_array_add(files, json_object_new_string(r->policy->files[i]));
+		for (size_t i = 0; i < r->policy->ini.nfiles; i++)
+			json_object_array_add(files,
+					      json_object_new_string(r->policy->ini.files[i]));
 		for (size_t i = 0; i < plan->n; i++)
 			json_object_array_add(devs, device_json(r, i));
 		for (size_t i = 0; r->agents && i < r->agents->n; i++)
@@ -112,7 +111,7 @@ void report_devices(const struct report *r)
 		return;
 	}
 
-	if (r->apply && log_level < LOG_VERBOSE) {
+	if (r->apply && !r->verbose) {
 		/* apply says what it did; the table is for status (or -v) */
 		size_t touched = 0;
 
@@ -121,7 +120,8 @@ void report_devices(const struct report *r)
 
 			if (!o->msg[0])
 				continue;
-			fprintf(r->out, "%s: %s: %s\n", plan->e[i].dev->name, dev_state_name(o->state), o->msg);
+			fprintf(r->out, "%s: %s: %s\n", o->dev.name, dev_state_name(o->state),
+				o->msg);
 			touched++;
 		}
 		if (!touched)
@@ -132,26 +132,29 @@ void report_devices(const struct report *r)
 	if (plan->n == 0) {
 		fprintf(r->out, "no dax devices\n");
 	} else {
-		fprintf(r->out, "%-8s %6s %6s %4s %-14s %-10s %-10s %-16s %-6s %s\n", "DEVICE", "REGION",
-			"SIZE", "NODE", "RESOURCE", "MODE", "WANT", "RULE", "STATE", "MEMORY");
+		fprintf(r->out, "%-8s %6s %6s %4s %-14s %-10s %-10s %-16s %-6s %s\n", "DEVICE",
+			"REGION", "SIZE", "NODE", "RESOURCE", "MODE", "WANT", "RULE", "STATE",
+			"MEMORY");
 	}
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct plan_entry *e = &plan->e[i];
-		const struct dax_device *d = e->dev;
+		const struct dax_device *d = &r->outcomes[i].dev;
 		char size[32], res[32], mem[64];
 
 		format_size(d->size, size, sizeof(size));
 		snprintf(res, sizeof(res), "%#" PRIx64, d->resource);
 		memory_summary(d, mem, sizeof(mem));
-		fprintf(r->out, "%-8s %6d %6s %4d %-14s %-10s %-10s %-16s %-6s %s\n", d->name, d->region,
-			size, d->target_node, res, current_text(d), want_text(e),
-			e->rule ? e->rule->name : "(defaults)", dev_state_name(r->outcomes[i].state), mem);
+		fprintf(r->out, "%-8s %6d %6s %4d %-14s %-10s %-10s %-16s %-6s %s\n", d->name,
+			d->region, size, d->target_node, res, current_text(d), mode_name(e->want),
+			e->rule ? e->rule->name : "(defaults)",
+			dev_state_name(r->outcomes[i].state), mem);
 	}
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct outcome *o = &r->outcomes[i];
 
 		if (o->msg[0] && (o->state != STATE_OK || r->apply))
-			fprintf(r->out, "%s: %s: %s\n", plan->e[i].dev->name, dev_state_name(o->state), o->msg);
+			fprintf(r->out, "%s: %s: %s\n", o->dev.name, dev_state_name(o->state),
+				o->msg);
 	}
 	for (size_t i = 0; r->agents && i < r->agents->n; i++)
 		fprintf(r->out, "warning: %s\n", r->agents->msg[i]);
@@ -165,10 +168,10 @@ static void keys_text(const struct rule *rule, char *buf, size_t size)
 	for (int k = 0; k < MATCH_KEY_COUNT; k++) {
 		int n;
 
-		if (!(rule->keys & (1u << k)))
+		if (!rule_has(rule, k))
 			continue;
-		n = snprintf(buf + used, size - used, "%s%s=%s", used ? " " : "", match_key_names[k],
-			     rule->key_text[k]);
+		n = snprintf(buf + used, size - used, "%s%s=%s", used ? " " : "",
+			     config_keys[k].name, rule->set.key[k].text);
 		if (n < 0 || (size_t)n >= size - used)
 			return;
 		used += (size_t)n;
@@ -197,19 +200,20 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 
 		top = json_object_new_object();
 		rules = json_object_new_array();
-		for (size_t i = 0; i < p->nfiles; i++)
-			json_object_array_add(files, json_object_new_string(p->files[i]));
+		for (size_t i = 0; i < p->ini.nfiles; i++)
+			json_object_array_add(files, json_object_new_string(p->ini.files[i]));
 		json_object_object_add(top, "config_files", files);
-		json_object_object_add(top, "default_mode", json_object_new_string(mode_name(p->default_mode)));
+		json_object_object_add(top, "default_mode",
+				       json_object_new_string(mode_name(default_mode(p))));
 		json_object_object_add(top, "default_online",
-				       json_object_new_string(online_name(p->default_online)));
+				       json_object_new_string(online_name(default_online(p))));
 	} else {
-		if (p->nfiles == 0)
+		if (p->ini.nfiles == 0)
 			fprintf(out, "no configuration file: every device is kept as it is\n");
-		for (size_t i = 0; i < p->nfiles; i++)
-			fprintf(out, "config: %s\n", p->files[i]);
-		fprintf(out, "defaults: mode=%s online=%s\n", mode_name(p->default_mode),
-			online_name(p->default_online));
+		for (size_t i = 0; i < p->ini.nfiles; i++)
+			fprintf(out, "config: %s\n", p->ini.files[i]);
+		fprintf(out, "defaults: mode=%s online=%s\n", mode_name(default_mode(p)),
+			online_name(default_online(p)));
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *rule = &p->rules[i];
@@ -223,26 +227,35 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 			char where[PATH_MAX + 16];
 
 			for (int m = 0; m < MATCH_KEY_COUNT; m++)
-				if (rule->keys & (1u << m))
-					json_object_object_add(k, match_key_names[m],
-							       json_object_new_string(rule->key_text[m]));
+				if (rule_has(rule, m))
+					json_object_object_add(
+						k, config_keys[m].name,
+						json_object_new_string(rule->set.key[m].text));
 			snprintf(where, sizeof(where), "%s:%d", rule->file, rule->line);
 			json_object_object_add(o, "name", json_object_new_string(rule->name));
 			json_object_object_add(o, "source", json_object_new_string(where));
 			json_object_object_add(o, "match", k);
-			json_object_object_add(o, "mode", json_object_new_string(mode_name(rule->mode)));
-			json_object_object_add(o, "online", rule->mode == MODE_SYSTEM_RAM ?
-					       json_object_new_string(online_name(rule_online(p, rule))) : NULL);
+			json_object_object_add(o, "mode",
+					       json_object_new_string(mode_name(rule_mode(rule))));
+			json_object_object_add(
+				o, "online",
+				mode_has_memory(rule_mode(rule))
+					? json_object_new_string(online_name(rule_online(p, rule)))
+					: NULL);
 			if (snap)
-				json_object_object_add(o, "devices_matched", json_object_new_int((int)matched));
+				json_object_object_add(o, "devices_matched",
+						       json_object_new_int((int)matched));
 			json_object_array_add(rules, o);
 		} else {
+			bool memory = mode_has_memory(rule_mode(rule));
+
 			fprintf(out, "rule %-16s %s -> %s%s%s  (%s:%d)\n", rule->name, keys,
-				mode_name(rule->mode), rule->mode == MODE_SYSTEM_RAM ? " online=" : "",
-				rule->mode == MODE_SYSTEM_RAM ? online_name(rule_online(p, rule)) : "",
-				rule->file, rule->line);
+				mode_name(rule_mode(rule)), memory ? " online=" : "",
+				memory ? online_name(rule_online(p, rule)) : "", rule->file,
+				rule->line);
 			if (snap && snap->bus_present && matched == 0)
-				fprintf(out, "%s:%d: warning: rule '%s' matches no present device\n",
+				fprintf(out,
+					"%s:%d: warning: rule '%s' matches no present device\n",
 					rule->file, rule->line, rule->name);
 		}
 	}
@@ -254,7 +267,7 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 
 void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e)
 {
-	const struct dax_device *d = e->dev;
+	const struct dax_device *d = &e->dev;
 	json_object *top = NULL, *tried = NULL;
 	char size[32];
 
@@ -264,8 +277,10 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 		tried = json_object_new_array();
 		json_object_object_add(top, "device", json_object_new_string(d->name));
 	} else {
-		fprintf(out, "%s: region %d, size %s, numa node %d, resource %#" PRIx64 ", uuid %s\n",
-			d->name, d->region, size, d->target_node, d->resource, d->uuid[0] ? d->uuid : "-");
+		fprintf(out,
+			"%s: region %d, size %s, numa node %d, resource %#" PRIx64 ", uuid %s\n",
+			d->name, d->region, size, d->target_node, d->resource,
+			d->uuid[0] ? d->uuid : "-");
 		fprintf(out, "%s: path %s\n", d->name, d->path);
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
@@ -276,14 +291,14 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 		for (int k = 0; k < MATCH_KEY_COUNT; k++) {
 			char why[512];
 
-			if (match_key(rule, (enum match_key)k, d, why, sizeof(why)))
+			if (match_key(rule, k, d, why, sizeof(why)))
 				continue;
 			matched = false;
 			if (json)
 				json_object_array_add(reasons, json_object_new_string(why));
 			else
-				fprintf(out, "  rule %s (%s:%d): no match: %s\n", rule->name, rule->file,
-					rule->line, why);
+				fprintf(out, "  rule %s (%s:%d): no match: %s\n", rule->name,
+					rule->file, rule->line, why);
 		}
 		if (json) {
 			json_object *o = json_object_new_object();
@@ -295,22 +310,25 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 		}
 		if (matched) {
 			if (!json)
-				fprintf(out, "  rule %s (%s:%d): matches -> mode %s\n", rule->name, rule->file,
-					rule->line, mode_name(rule->mode));
+				fprintf(out, "  rule %s (%s:%d): matches -> mode %s\n", rule->name,
+					rule->file, rule->line, mode_name(rule_mode(rule)));
 			break;
 		}
 	}
 	if (!e->rule && !json)
-		fprintf(out, "  no rule matches -> [defaults] mode %s\n", mode_name(p->default_mode));
+		fprintf(out, "  no rule matches -> [defaults] mode %s\n",
+			mode_name(default_mode(p)));
 	if (json) {
 		json_object_object_add(top, "rules", tried);
-		json_object_object_add(top, "rule", json_str_or_null(e->rule ? e->rule->name : NULL));
-		json_object_object_add(top, "wanted_mode", json_object_new_string(mode_name(e->want)));
+		json_object_object_add(top, "rule",
+				       json_str_or_null(e->rule ? e->rule->name : NULL));
+		json_object_object_add(top, "wanted_mode",
+				       json_object_new_string(mode_name(e->want)));
 		json_object_object_add(top, "mode", json_object_new_string(current_text(d)));
 		print_json(out, top);
 	} else {
-		fprintf(out, "%s: is %s, policy wants %s%s%s\n", d->name, current_text(d), mode_name(e->want),
-			e->want == MODE_SYSTEM_RAM ? " online=" : "",
-			e->want == MODE_SYSTEM_RAM ? online_name(e->online) : "");
+		fprintf(out, "%s: is %s, policy wants %s%s%s\n", d->name, current_text(d),
+			mode_name(e->want), mode_has_memory(e->want) ? " online=" : "",
+			mode_has_memory(e->want) ? online_name(e->online) : "");
 	}
 }

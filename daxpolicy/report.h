@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 #include "agents.h"
-#include "apply.h"
 #include "config.h"
+#include "outcome.h"
 #include "plan.h"
 
 struct report {
@@ -16,9 +16,10 @@ struct report {
 	bool json;
 	bool apply;		/* an apply (adds "changed"), not a status */
 	bool dry_run;
+	bool verbose;		/* -v: apply shows the table too */
 	const struct policy *policy;
 	const struct plan *plan;
-	const struct outcome *outcomes;
+	const struct outcome *outcomes;	/* one per plan entry, with the device as it is now */
 	const struct agent_warnings *agents;
 };
 

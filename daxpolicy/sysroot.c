@@ -1,89 +1,131 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "sysroot.h"
+#include "cleanup.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-struct sysroot sysroot;
-
-bool sysroot_set(const char *dir)
+bool sysroot_set(struct dp_ctx *c, const char *dir)
 {
 	size_t n;
 
-	if (!dir || !*dir || strcmp(dir, "/") == 0) {
-		sysroot.dir[0] = '\0';
+	c->root[0] = '\0';
+	if (!dir || !*dir || strcmp(dir, "/") == 0)
 		return true;
-	}
 	/* canonical, so paths under it can be told apart from the root */
-	if (!realpath(dir, sysroot.dir))
+	if (!realpath(dir, c->root))
 		return false;
-	if (strcmp(sysroot.dir, "/") == 0) {
-		sysroot.dir[0] = '\0';
+	if (strcmp(c->root, "/") == 0) {
+		c->root[0] = '\0';
 		return true;
 	}
-	n = strlen(sysroot.dir);
-	while (n > 1 && sysroot.dir[n - 1] == '/')
-		sysroot.dir[--n] = '\0';
+	n = strlen(c->root);
+	while (n > 1 && c->root[n - 1] == '/')
+		c->root[--n] = '\0';
 	return true;
 }
 
-bool sysroot_is_live(void)
+bool sysroot_is_live(const struct dp_ctx *c)
 {
-	return sysroot.dir[0] == '\0';
+	return c->root[0] == '\0';
 }
 
-bool sysroot_path(char *out, size_t size, const char *path)
+/* The live-system path FMT names (into LIVE), and the same under the root. */
+static bool vpaths(const struct dp_ctx *c, char *live, size_t live_size, char *full,
+		   size_t full_size, const char *fmt, va_list ap)
 {
-	return str_printf(out, size, "%s%s", sysroot.dir, path);
+	int n = vsnprintf(live, live_size, fmt, ap);
+
+	if (n < 0 || (size_t)n >= live_size)
+		return false;
+	return str_printf(full, full_size, "%s%s", c->root, live);
 }
 
-int sysroot_read(const char *path, char *buf, size_t size)
+static bool vfull_path(const struct dp_ctx *c, char *full, size_t size, const char *fmt, va_list ap)
 {
-	char full[PATH_MAX];
+	char live[PATH_MAX];
+
+	return vpaths(c, live, sizeof(live), full, size, fmt, ap);
+}
+
+bool sysroot_path(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = vfull_path(c, out, size, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+static int read_attr(const char *full, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open(full, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
-	int fd;
 
-	if (!sysroot_path(full, sizeof(full), path))
-		return -ENAMETOOLONG;
-	fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, buf, size - 1);
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
+	if (n < 0)
+		return -errno;
 	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;
 }
 
-int sysroot_read_u64(const char *path, uint64_t *out)
+static int vread(const struct dp_ctx *c, char *buf, size_t size, const char *fmt, va_list ap)
+{
+	char full[PATH_MAX];
+
+	if (!vfull_path(c, full, sizeof(full), fmt, ap))
+		return -ENAMETOOLONG;
+	return read_attr(full, buf, size);
+}
+
+int sysroot_read(const struct dp_ctx *c, char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vread(c, buf, size, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int sysroot_read_u64(const struct dp_ctx *c, uint64_t *out, const char *fmt, ...)
 {
 	char buf[ATTR_MAX];
-	int rc = sysroot_read(path, buf, sizeof(buf));
+	va_list ap;
+	int rc;
 
+	va_start(ap, fmt);
+	rc = vread(c, buf, sizeof(buf), fmt, ap);
+	va_end(ap);
 	if (rc)
 		return rc;
 	return parse_u64(buf, out) ? 0 : -EINVAL;
 }
 
-int sysroot_read_int(const char *path, int *out)
+int sysroot_read_int(const struct dp_ctx *c, int *out, const char *fmt, ...)
 {
 	char buf[ATTR_MAX];
 	char *end;
+	va_list ap;
 	long v;
-	int rc = sysroot_read(path, buf, sizeof(buf));
+	int rc;
 
+	va_start(ap, fmt);
+	rc = vread(c, buf, sizeof(buf), fmt, ap);
+	va_end(ap);
 	if (rc)
 		return rc;
 	errno = 0;
@@ -94,119 +136,135 @@ int sysroot_read_int(const char *path, int *out)
 	return 0;
 }
 
-bool sysroot_exists(const char *path)
+bool sysroot_exists(const struct dp_ctx *c, const char *fmt, ...)
 {
 	char full[PATH_MAX];
+	va_list ap;
+	bool ok;
 
-	return sysroot_path(full, sizeof(full), path) && access(full, F_OK) == 0;
+	va_start(ap, fmt);
+	ok = vfull_path(c, full, sizeof(full), fmt, ap);
+	va_end(ap);
+	return ok && access(full, F_OK) == 0;
 }
 
-int sysroot_link_name(const char *path, char *out, size_t size)
+static int vreadlink(const struct dp_ctx *c, char *out, size_t size, const char *fmt, va_list ap)
 {
-	char full[PATH_MAX], target[PATH_MAX];
-	const char *base;
+	char full[PATH_MAX];
 	ssize_t n;
 
-	if (!sysroot_path(full, sizeof(full), path))
+	if (!vfull_path(c, full, sizeof(full), fmt, ap))
 		return -ENAMETOOLONG;
-	n = readlink(full, target, sizeof(target) - 1);
+	n = readlink(full, out, size - 1);
 	if (n < 0)
 		return -errno;
-	target[n] = '\0';
+	out[n] = '\0';
+	return 0;
+}
+
+int sysroot_readlink(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vreadlink(c, out, size, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int sysroot_link_name(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+{
+	char target[PATH_MAX];
+	const char *base;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vreadlink(c, target, sizeof(target), fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
 	return str_copy(out, size, base) ? 0 : -ENAMETOOLONG;
 }
 
-int sysroot_canonical(const char *path, char *out, size_t size)
+int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
 {
 	char full[PATH_MAX], real[PATH_MAX];
-	size_t n = strlen(sysroot.dir);
+	size_t n = strlen(c->root);
+	va_list ap;
+	bool ok;
 
-	if (!sysroot_path(full, sizeof(full), path))
+	va_start(ap, fmt);
+	ok = vfull_path(c, full, sizeof(full), fmt, ap);
+	va_end(ap);
+	if (!ok)
 		return -ENAMETOOLONG;
 	if (!realpath(full, real))
 		return -errno;
-	if (n && strncmp(real, sysroot.dir, n) == 0)
+	if (n && strncmp(real, c->root, n) == 0)
 		return str_copy(out, size, real + n) ? 0 : -ENAMETOOLONG;
 	return str_copy(out, size, real) ? 0 : -ENAMETOOLONG;
 }
 
-DIR *sysroot_opendir(const char *path)
+DIR *sysroot_opendir(const struct dp_ctx *c, const char *fmt, ...)
 {
 	char full[PATH_MAX];
+	va_list ap;
+	bool ok;
 
-	if (!sysroot_path(full, sizeof(full), path)) {
+	va_start(ap, fmt);
+	ok = vfull_path(c, full, sizeof(full), fmt, ap);
+	va_end(ap);
+	if (!ok) {
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
 	return opendir(full);
 }
 
-/* Test hooks: count writes per step and act on the one the variable names. */
-struct hook_count {
-	char step[32];
-	unsigned count;
-};
-
-static bool hook_hits(const char *var, struct hook_count *seen, size_t nseen,
-		      const char *step)
-{
-	const char *spec = getenv(var);
-	char want[32];
-	unsigned nth = 1;
-	size_t i;
-	const char *colon;
-
-	if (!spec || !*spec)
-		return false;
-	colon = strchr(spec, ':');
-	if (colon) {
-		if ((size_t)(colon - spec) >= sizeof(want))
-			return false;
-		memcpy(want, spec, (size_t)(colon - spec));
-		want[colon - spec] = '\0';
-		nth = (unsigned)strtoul(colon + 1, NULL, 10);
-	} else if (!str_copy(want, sizeof(want), spec)) {
-		return false;
-	}
-	if (strcmp(want, step) != 0)
-		return false;
-	for (i = 0; i < nseen; i++) {
-		if (seen[i].step[0] == '\0')
-			str_copy(seen[i].step, sizeof(seen[i].step), step);
-		if (strcmp(seen[i].step, step) == 0)
-			return ++seen[i].count == nth;
-	}
-	return false;
-}
-
-int sysroot_write(const char *path, const char *value, const char *step)
+FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
 {
 	char full[PATH_MAX];
-	static struct hook_count fails[16], kills[16];
-	size_t len = strlen(value);
-	ssize_t n;
-	int fd, err;
+	va_list ap;
+	bool ok;
 
-	if (!sysroot_path(full, sizeof(full), path))
+	va_start(ap, fmt);
+	ok = vfull_path(c, full, sizeof(full), fmt, ap);
+	va_end(ap);
+	if (!ok) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return fopen(full, "re");
+}
+
+int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, const char *fmt, ...)
+{
+	char live[PATH_MAX], full[PATH_MAX];
+	size_t len = strlen(value);
+	_cleanup_close_ int fd = -1;
+	va_list ap;
+	ssize_t n;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = vpaths(c, live, sizeof(live), full, sizeof(full), fmt, ap);
+	va_end(ap);
+	if (!ok)
 		return -ENAMETOOLONG;
-	sysroot.writes++;
-	if (sysroot.dry_run) {
-		fprintf(sysroot.dry_out ? sysroot.dry_out : stdout,
-			"  write %-10s %s > %s\n", step, value, path);
+	if (c->dry_run) {
+		print_dry_run(c, "  write %-10s %s > %s", step, value, live);
 		return 0;
 	}
-	msg_verbose("%s: write '%s' to %s", step, value, path);
-	if (hook_hits("DAX_POLICY_TEST_FAIL", fails, ARRAY_SIZE(fails), step))
-		return -EIO;
+	log_verbose(c, "%s: write '%s' to %s", step, value, live);
 	fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, value, len);
-	err = n < 0 ? -errno : ((size_t)n != len ? -EIO : 0);
-	close(fd);
-	if (hook_hits("DAX_POLICY_TEST_KILL_AFTER", kills, ARRAY_SIZE(kills), step))
-		raise(SIGKILL);
-	return err;
+	if (n < 0)
+		return -errno;
+	return (size_t)n != len ? -EIO : 0;
 }

@@ -1,60 +1,59 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The one layer through which dax-policy touches /sys, /dev, /proc and /run.
- * Every path is given as the absolute path on a live system ("/sys/bus/dax")
- * and prefixed with --root, so the same code reads a live kernel or a sysfs
- * tree kept under tests/ (like lsmem --sysroot). Writes go through
- * sysroot_write(), which also implements --dry-run, -v tracing and the test
- * hooks that stop or fail dax-policy at a chosen step.
+ * Every path is given as on a live system ("/sys/bus/dax"), printf-style, and
+ * read under the context's root (--root), so the same code reads a live
+ * kernel or a sysfs tree kept under tests/ (like lsmem --sysroot). Writes go
+ * through sysroot_write(), which also implements --dry-run and -v tracing.
  */
 #ifndef DAXPOLICY_SYSROOT_H
 #define DAXPOLICY_SYSROOT_H
 
 #include <dirent.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ctx.h"
+
 /* Largest sysfs attribute value dax-policy reads. */
 #define ATTR_MAX 256
 
-struct sysroot {
-	char dir[PATH_MAX];	/* "" for the live system */
-	bool dry_run;		/* print writes instead of doing them */
-	FILE *dry_out;		/* where dry-run writes are printed */
-	unsigned writes;	/* writes done (or printed) so far */
-};
-
-extern struct sysroot sysroot;
+#define PATH_FMT(a, b) __attribute__((format(printf, a, b)))
 
 /* Set the root directory; "/" or "" means the live system. */
-bool sysroot_set(const char *dir);
-bool sysroot_is_live(void);
+bool sysroot_set(struct dp_ctx *c, const char *dir);
+bool sysroot_is_live(const struct dp_ctx *c);
 
 /* Full path of a live-system path under the root; false if too long. */
-bool sysroot_path(char *out, size_t size, const char *path);
+bool sysroot_path(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
 
 /* Read a whole small attribute, trailing newline removed. 0 or -errno. */
-int sysroot_read(const char *path, char *buf, size_t size);
-int sysroot_read_u64(const char *path, uint64_t *out);
-int sysroot_read_int(const char *path, int *out);
-bool sysroot_exists(const char *path);
+int sysroot_read(const struct dp_ctx *c, char *buf, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
+int sysroot_read_u64(const struct dp_ctx *c, uint64_t *out, const char *fmt, ...) PATH_FMT(3, 4);
+int sysroot_read_int(const struct dp_ctx *c, int *out, const char *fmt, ...) PATH_FMT(3, 4);
+bool sysroot_exists(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);
+/* Target of a symlink, as written in the link. 0 or -errno. */
+int sysroot_readlink(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
 /* Basename of a symlink's target (e.g. a device's driver link). 0 or -errno. */
-int sysroot_link_name(const char *path, char *out, size_t size);
-/* Canonical path of PATH as it would be on the live system (root stripped). */
-int sysroot_canonical(const char *path, char *out, size_t size);
-DIR *sysroot_opendir(const char *path);
+int sysroot_link_name(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
+/* Canonical path as it would be on the live system (root stripped). */
+int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
+	PATH_FMT(4, 5);
+DIR *sysroot_opendir(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);
+/* Open a text file for reading (close-on-exec). */
+FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);
 
 /*
- * Write VALUE to the attribute PATH. STEP names the step of a mode change
- * ("remove_id", "unbind", "new_id", "bind", "online", "offline", ...) for the
- * test hooks:
- *   DAX_POLICY_TEST_KILL_AFTER=STEP[:N]  SIGKILL ourselves right after the
- *                                        Nth write of STEP (default 1st);
- *   DAX_POLICY_TEST_FAIL=STEP[:N]        make the Nth write of STEP fail (EIO).
- * Returns 0 or -errno.
+ * Write VALUE to an attribute. STEP names the step of a mode change
+ * ("remove_id", "unbind", "new_id", "bind", "online", "offline", ...) in the
+ * -v trace and the --dry-run listing. Returns 0 or -errno.
  */
-int sysroot_write(const char *path, const char *value, const char *step);
+int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, const char *fmt, ...)
+	PATH_FMT(4, 5);
 
 #endif

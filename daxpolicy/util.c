@@ -4,59 +4,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int log_level = LOG_NORMAL;
-
-static void vmsg(int level, const char *prefix, const char *fmt, va_list ap)
-{
-	if (log_level < level)
-		return;
-	fputs("dax-policy: ", stderr);
-	if (prefix)
-		fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void msg_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	/* errors are printed even with -q */
-	vmsg(LOG_QUIET, "error: ", fmt, ap);
-	va_end(ap);
-}
-
-void msg_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_NORMAL, "warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void msg_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_NORMAL, NULL, fmt, ap);
-	va_end(ap);
-}
-
-void msg_verbose(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(LOG_VERBOSE, NULL, fmt, ap);
-	va_end(ap);
-}
 
 bool str_copy(char *dst, size_t size, const char *src)
 {
@@ -99,6 +50,21 @@ char *str_strip(char *s)
 bool str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+void words_join(char *buf, size_t size, const char *const *words, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+		int len = snprintf(buf + used, size - used, "%s%s", sep, words[i]);
+
+		if (len < 0 || (size_t)len >= size - used)
+			return;
+		used += (size_t)len;
+	}
 }
 
 bool parse_u64(const char *s, uint64_t *out)

@@ -1,23 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Small helpers shared by every stage: bounded strings, numbers, messages. */
+/* Small helpers shared by every stage: bounded strings, numbers, names. */
 #ifndef DAXPOLICY_UTIL_H
 #define DAXPOLICY_UTIL_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Verbosity set by -v / -q; messages at or below it are printed. */
-enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2, LOG_DEBUG = 3 };
-extern int log_level;
-
-void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void msg_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Copy at most size-1 bytes and always terminate; false when truncated. */
 bool str_copy(char *dst, size_t size, const char *src);
@@ -27,6 +17,8 @@ bool str_printf(char *dst, size_t size, const char *fmt, ...)
 /* Strip leading and trailing white space in place; returns the start. */
 char *str_strip(char *s);
 bool str_has_prefix(const char *s, const char *prefix);
+/* "a", "a or b", "a, b or c": the N WORDS as a list for messages. */
+void words_join(char *buf, size_t size, const char *const *words, size_t n);
 
 /* Parse a whole string as an unsigned integer in base 0 (decimal/0x hex). */
 bool parse_u64(const char *s, uint64_t *out);

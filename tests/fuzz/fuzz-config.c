@@ -19,16 +19,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	FILE *sink = fopen("/dev/null", "w");
 
 	policy_init(&p);
-	p.err = sink;
+	p.ini.err = sink;
 	policy_parse_text(&p, "fuzz.conf", (const char *)data, size);
-	if (p.nerrors == 0) {
+	if (p.ini.nerrors == 0) {
 		policy_finish(&p);
 		for (size_t i = 0; i < p.nrules; i++) {
 			const struct rule *r = &p.rules[i];
 
-			if (!r->name[0] || r->mode == MODE_UNSET || r->mode == MODE_OTHER)
+			if (!r->name[0] || rule_mode(r) == MODE_UNSET || rule_mode(r) == MODE_OTHER)
 				abort();
-			if (r->online != ONLINE_UNSET && r->mode != MODE_SYSTEM_RAM)
+			if (rule_has(r, KEY_ONLINE) && !mode_has_memory(rule_mode(r)))
 				abort();
 			for (size_t j = 0; j < i; j++)
 				if (strcmp(p.rules[j].name, r->name) == 0)

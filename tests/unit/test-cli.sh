@@ -5,6 +5,7 @@
 set -u
 src=${DAXTEST_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 dp=${DAX_POLICY:-dax-policy}
+hooks=${DAXTEST_HOOKS:-$src/../build/tests/dax-policy-test-hooks.so}
 n=0 failed=0
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
@@ -162,14 +163,49 @@ rm "$root/proc/4242/fd/3"
 out=$("$dp" --root "$root" --config "$busy" apply --dry-run --force 2>&1); is "mounted: --force does not override" "$?" 3
 has "mount named" "$out" "mounted on /mnt/famfs"
 
+# --- the test hooks (tests/preload/test-hooks.c): kill or fail at a step ---
+# dax-policy under the LD_PRELOAD shim; a sanitized build wants its own
+# runtime first in the list, the shim does not mind coming first
+hooked() {
+	LD_PRELOAD=$hooks ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 "$dp" "$@"
+}
+drv() { cat "$root/sys/bus/dax/drivers/$1/$2"; }
+none=$(conf none.conf <<'EOF'
+[rule r]
+device = dax0.0
+mode = none
+EOF
+)
+root=$(fixture mixed)
+DAX_POLICY_TEST_KILL_AFTER=unbind hooked --root "$root" --config "$none" apply >/dev/null 2>&1
+is "killed after unbind: SIGKILL" "$?" 137
+is "  remove_id and unbind written, no scrub yet" "$(drv device_dax remove_id)/$(drv device_dax unbind)/$(drv kmem remove_id)" "dax0.0/dax0.0/"
+root=$(fixture mixed)
+DAX_POLICY_TEST_KILL_AFTER=scrub hooked --root "$root" --config "$none" apply >/dev/null 2>&1
+is "killed after scrub: remove_id on another driver is the scrub" "$?/$(drv kmem remove_id)" "137/dax0.0"
+root=$(fixture mixed)
+DAX_POLICY_TEST_KILL_AFTER=remove_id:2 hooked --root "$root" --config "$none" apply >/dev/null 2>&1
+is "remove_id:2 never comes: the scrub is not counted as remove_id" "$?" 3
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_FAIL=new_id hooked --root "$root" --config "$mem" apply dax1.0 2>&1)
+is "failed new_id: exit 3" "$?" 3
+has "  undone, named" "$out" "dax1.0: error: new_id on device_dax failed: Input/output error; switching system-ram -> devdax undone, device is system-ram"
+is "  new_id file untouched" "$(drv device_dax new_id)" ""
+
 # --- memory that cannot be offlined: the blocks offlined so far come back ---
 root=$(fixture mixed)
-out=$(DAX_POLICY_TEST_FAIL=offline:3 "$dp" -v --root "$root" --config "$mem" apply dax1.0 2>&1)
+out=$(DAX_POLICY_TEST_FAIL=offline:3 hooked -v --root "$root" --config "$mem" apply dax1.0 2>&1)
 is "offline failure: exit 3" "$?" 3
 has "names the block" "$out" "dax1.0: busy: memory block memory58 cannot be offlined: Input/output error; every block is online again, dax1.0 stays system-ram"
 has "first block onlined again" "$out" "restore: write 'online_kernel' to /sys/devices/system/memory/memory56/state"
 has "second block onlined again" "$out" "restore: write 'online_kernel' to /sys/devices/system/memory/memory57/state"
 if grep -q "remove_id\|unbind" <<< "$out"; then notok "driver untouched"; else ok "driver untouched"; fi
+is "the failed block's file is left as it was" "$(cat "$root/sys/devices/system/memory/memory58/state")" "online"
+root=$(fixture mixed)
+DAX_POLICY_TEST_FAIL=offline:3 DAX_POLICY_TEST_KILL_AFTER=restore hooked --root "$root" --config "$mem" apply dax1.0 >/dev/null 2>&1
+is "onlining a block again after a failure is the restore step" "$?" 137
+m=$root/sys/devices/system/memory
+is "  killed after the first" "$(cat "$m/memory56/state") $(cat "$m/memory57/state")" "online_kernel offline"
 
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -6,9 +6,19 @@
 #include "util.h"
 
 #include <ftw.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static int match_keys_given(const struct rule *r)
+{
+	int n = 0;
+
+	for (int k = 0; k < MATCH_KEY_COUNT; k++)
+		n += rule_has(r, k);
+	return n;
+}
 
 /* Parse TEXT as file "t.conf"; MSGS gets everything printed. */
 static unsigned parse(struct policy *p, const char *text, char *msgs, size_t size)
@@ -17,15 +27,15 @@ static unsigned parse(struct policy *p, const char *text, char *msgs, size_t siz
 	size_t len = 0;
 
 	policy_init(p);
-	p->err = open_memstream(&buf, &len);
+	p->ini.err = open_memstream(&buf, &len);
 	policy_parse_text(p, "t.conf", text, strlen(text));
-	if (p->nerrors == 0)
+	if (p->ini.nerrors == 0)
 		policy_finish(p);
-	fclose(p->err);
-	p->err = NULL;
+	fclose(p->ini.err);
+	p->ini.err = NULL;
 	str_copy(msgs, size, buf ? buf : "");
 	free(buf);
-	return p->nerrors;
+	return p->ini.nerrors;
 }
 
 /* One bad config: exactly this one message, error counted. */
@@ -36,7 +46,7 @@ static void bad(const char *text, const char *want)
 
 	parse(&p, text, msgs, sizeof(msgs));
 	snprintf(what, sizeof(what), "error: %s", want);
-	if (tap_ok(p.nerrors > 0, what))
+	if (tap_ok(p.ini.nerrors > 0, what))
 		tap_is_str(msgs, want, "  exact message");
 	policy_free(&p);
 }
@@ -47,7 +57,7 @@ static void good_key(const char *text, const char *what)
 	char msgs[2048];
 
 	parse(&p, text, msgs, sizeof(msgs));
-	if (!tap_ok(p.nerrors == 0 && p.nrules >= 1, what))
+	if (!tap_ok(p.ini.nerrors == 0 && p.nrules >= 1, what))
 		printf("# %s", msgs);
 	policy_free(&p);
 }
@@ -77,23 +87,24 @@ static void test_good(void)
 	      "[rule all]\n"
 	      "mode=kmem\n",
 	      msgs, sizeof(msgs));
-	tap_is_int(p.nerrors, 0, "design example parses");
+	tap_is_int(p.ini.nerrors, 0, "design example parses");
 	tap_is_str(msgs, "", "no messages");
 	tap_is_int((long long)p.nrules, 3, "three rules");
-	tap_is_int(p.default_mode, MODE_KEEP, "default mode keep");
-	tap_is_int(p.default_online, ONLINE_NORMAL, "default online normal");
+	tap_is_int(default_mode(&p), MODE_KEEP, "default mode keep");
+	tap_is_int(default_online(&p), ONLINE_NORMAL, "default online normal");
 	r = &p.rules[0];
 	tap_is_str(r->name, "cxl-ram", "rule name");
 	tap_is_int(r->line, 7, "rule line");
-	tap_ok(intset_contains(&r->numa_node, 1) && !intset_contains(&r->numa_node, 0), "numa-node 1");
-	tap_is_int(r->size_op, SIZE_GE, "size op >=");
-	tap_is_int((long long)r->size, 16LL << 30, "size 16G");
-	tap_is_int(r->mode, MODE_SYSTEM_RAM, "mode system-ram");
+	tap_ok(intset_contains(&r->set.key[KEY_NUMA_NODE].v.set, 1) &&
+	       !intset_contains(&r->set.key[KEY_NUMA_NODE].v.set, 0), "numa-node 1");
+	tap_is_int(r->set.key[KEY_SIZE].v.size.op, SIZE_GE, "size op >=");
+	tap_is_int((long long)r->set.key[KEY_SIZE].v.size.size, 16LL << 30, "size 16G");
+	tap_is_int(rule_mode(r), MODE_SYSTEM_RAM, "mode system-ram");
 	tap_is_int(rule_online(&p, r), ONLINE_MOVABLE, "rule online movable");
-	tap_is_int((long long)p.rules[1].resource, 0x2080000000LL, "resource hex");
-	tap_is_int(p.rules[1].mode, MODE_FSDEV, "famfs is fsdev");
-	tap_is_int(p.rules[2].mode, MODE_SYSTEM_RAM, "kmem is system-ram");
-	tap_is_int(p.rules[2].keys, 0, "rule without keys");
+	tap_is_int((long long)p.rules[1].set.key[KEY_RESOURCE].v.u64, 0x2080000000LL, "resource hex");
+	tap_is_int(rule_mode(&p.rules[1]), MODE_FSDEV, "famfs is fsdev");
+	tap_is_int(rule_mode(&p.rules[2]), MODE_SYSTEM_RAM, "kmem is system-ram");
+	tap_is_int(match_keys_given(&p.rules[2]), 0, "rule without keys");
 	tap_is_int(rule_online(&p, &p.rules[2]), ONLINE_NORMAL, "online falls back to [defaults]");
 	policy_free(&p);
 
@@ -130,11 +141,11 @@ static void test_good(void)
 		 "a second [defaults] (drop-in override)");
 
 	parse(&p, "[rule z]\nsize = 1K\nmode = devdax\n", msgs, sizeof(msgs));
-	tap_is_int((long long)p.rules[0].size, 1024, "K is 1024");
+	tap_is_int((long long)p.rules[0].set.key[KEY_SIZE].v.size.size, 1024, "K is 1024");
 	policy_free(&p);
 	parse(&p, "[rule z]\nuuid = 805F67B9-154A-45AE-B7C6-02F58B6FB349\nmode = devdax\n", msgs,
 	      sizeof(msgs));
-	tap_is_str(p.rules[0].uuid, "805f67b9-154a-45ae-b7c6-02f58b6fb349", "uuid stored lower-case");
+	tap_is_str(p.rules[0].set.key[KEY_UUID].v.uuid, "805f67b9-154a-45ae-b7c6-02f58b6fb349", "uuid stored lower-case");
 	policy_free(&p);
 }
 
@@ -201,7 +212,7 @@ static void test_errors(void)
 		char msgs[2048];
 
 		parse(&p, "[rule a]\nmode = x\n[rule b]\nsize = y\nmode = devdax\n", msgs, sizeof(msgs));
-		tap_is_int(p.nerrors, 2, "two errors counted");
+		tap_is_int(p.ini.nerrors, 2, "two errors counted");
 		tap_is_str(msgs,
 			   "t.conf:2: bad value for mode: 'x': expected devdax, system-ram, fsdev, keep or none\n"
 			   "t.conf:4: bad value for size: 'y': expected [=|<|<=|>|>=]NUMBER[K|M|G|T]\n",
@@ -212,13 +223,13 @@ static void test_errors(void)
 	{
 		static const char text[] = "[rule a]\nmode = dev\0dax\n";
 		struct policy p;
-		char *buf = NULL, line[LINE_MAX_BYTES + 16];
+		char *buf = NULL, line[INI_LINE_MAX + 16];
 		size_t len = 0;
 
 		policy_init(&p);
-		p.err = open_memstream(&buf, &len);
+		p.ini.err = open_memstream(&buf, &len);
 		policy_parse_text(&p, "t.conf", text, sizeof(text) - 1);
-		fclose(p.err);
+		fclose(p.ini.err);
 		tap_is_str(buf, "t.conf:2: line contains a NUL byte\n",
 			   "NUL byte reported");
 		free(buf);
@@ -228,9 +239,9 @@ static void test_errors(void)
 		line[sizeof(line) - 1] = '\0';
 		policy_init(&p);
 		buf = NULL;
-		p.err = open_memstream(&buf, &len);
+		p.ini.err = open_memstream(&buf, &len);
 		policy_parse_text(&p, "t.conf", line, strlen(line));
-		fclose(p.err);
+		fclose(p.ini.err);
 		tap_is_str(buf, "t.conf:1: line is longer than 4095 bytes\n", "long line reported");
 		free(buf);
 		policy_free(&p);
@@ -244,7 +255,7 @@ static void test_warnings(void)
 
 	parse(&p, "[rule all]\nmode = devdax\n[rule late]\ndevice = dax1.0\nmode = kmem\n", msgs,
 	      sizeof(msgs));
-	tap_is_int(p.nerrors, 0, "shadowed rule is not an error");
+	tap_is_int(p.ini.nerrors, 0, "shadowed rule is not an error");
 	tap_is_str(msgs,
 		   "t.conf:3: warning: rule 'late' can never match: rule 'all' (t.conf:1) matches every device it does\n",
 		   "shadowed rule warned");
@@ -297,8 +308,8 @@ static void test_files(void)
 
 	policy_init(&p);
 	rc = policy_load(&p, main_file, true);
-	tap_ok(rc == 0 && p.nrules == 0 && p.nfiles == 0, "missing main file, no drop-ins: empty policy");
-	tap_is_int(p.default_mode, MODE_KEEP, "empty policy keeps devices");
+	tap_ok(rc == 0 && p.nrules == 0 && p.ini.nfiles == 0, "missing main file, no drop-ins: empty policy");
+	tap_is_int(default_mode(&p), MODE_KEEP, "empty policy keeps devices");
 	policy_free(&p);
 
 	write_file(main_file, "[rule main]\ndevice = dax0.0\nmode = devdax\n", 0644);
@@ -323,9 +334,9 @@ static void test_files(void)
 	snprintf(path, sizeof(path), "%s/30-c.conf", dropin);
 	write_file(path, "[rule a]\nmode = devdax\n", 0644);
 	policy_init(&p);
-	p.err = open_memstream(&buf, &len);
+	p.ini.err = open_memstream(&buf, &len);
 	rc = policy_load(&p, main_file, true);
-	fclose(p.err);
+	fclose(p.ini.err);
 	{
 		char want[512];
 
@@ -342,9 +353,9 @@ static void test_files(void)
 	/* writable by others: refused with a message saying so */
 	chmod(main_file, 0666);
 	policy_init(&p);
-	p.err = open_memstream(&buf, &len);
+	p.ini.err = open_memstream(&buf, &len);
 	rc = policy_load(&p, main_file, true);
-	fclose(p.err);
+	fclose(p.ini.err);
 	{
 		char want[512];
 
@@ -361,9 +372,9 @@ static void test_files(void)
 
 	chmod(dropin, 0777);
 	policy_init(&p);
-	p.err = open_memstream(&buf, &len);
+	p.ini.err = open_memstream(&buf, &len);
 	rc = policy_load(&p, main_file, true);
-	fclose(p.err);
+	fclose(p.ini.err);
 	tap_ok(rc < 0 && strstr(buf, "dax-policy.d: refusing to use: writable by everyone"),
 	       "world-writable drop-in directory refused");
 	free(buf);
@@ -373,9 +384,9 @@ static void test_files(void)
 	{
 		char dropin_dir[PATH_MAX];
 
-		policy_dropin_dir("/etc/dax-policy.conf", dropin_dir, sizeof(dropin_dir));
+		ini_dropin_dir("/etc/dax-policy.conf", dropin_dir, sizeof(dropin_dir));
 		tap_is_str(dropin_dir, "/etc/dax-policy.d", "drop-in dir of /etc/dax-policy.conf");
-		policy_dropin_dir("/x/policy", dropin_dir, sizeof(dropin_dir));
+		ini_dropin_dir("/x/policy", dropin_dir, sizeof(dropin_dir));
 		tap_is_str(dropin_dir, "/x/policy.d", "drop-in dir without .conf");
 	}
 

@@ -27,11 +27,13 @@ static void check_fixture(const char *fixture, const struct expect *want, size_t
 	char root[PATH_MAX], what[256];
 	const char *src = getenv("DAXTEST_SRC");
 	struct snapshot s;
+	struct dp_ctx c;
 
+	ctx_init(&c);
 	snprintf(root, sizeof(root), "%s/sysfs/%s", src ? src : "tests", fixture);
-	if (!tap_ok(sysroot_set(root), "fixture root exists"))
+	if (!tap_ok(sysroot_set(&c, root), "fixture root exists"))
 		return;
-	tap_is_int(discover_all(&s), 0, "discover_all");
+	tap_is_int(discover_all(&c, &s), 0, "discover_all");
 	snprintf(what, sizeof(what), "%s: %zu devices", fixture, n);
 	tap_is_int((long long)s.n, (long long)n, what);
 	tap_is_int((long long)s.block_size, 128LL << 20, "memory block size 128M");
@@ -60,8 +62,8 @@ static void check_fixture(const char *fixture, const struct expect *want, size_t
 	{
 		struct dax_device one;
 
-		tap_is_int(discover_device(&s, "dax9.9", &one), -2 /* -ENOENT */, "missing device: -ENOENT");
-		tap_is_int(discover_device(&s, "../../etc", &one), -22 /* -EINVAL */, "bad name refused");
+		tap_is_int(discover_device(&c, &s, "dax9.9", &one), -2 /* -ENOENT */, "missing device: -ENOENT");
+		tap_is_int(discover_device(&c, &s, "../../etc", &one), -22 /* -EINVAL */, "bad name refused");
 	}
 	snapshot_free(&s);
 }

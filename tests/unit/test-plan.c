@@ -13,9 +13,9 @@ static struct policy load(const char *text)
 	struct policy p;
 
 	policy_init(&p);
-	p.err = stdout;	/* errors show up as TAP comments' neighbours */
+	p.ini.err = stdout;	/* errors show up as TAP comments' neighbours */
 	policy_parse_text(&p, "t.conf", text, strlen(text));
-	if (p.nerrors)
+	if (p.ini.nerrors)
 		tap_ok(false, "test policy parses");
 	return p;
 }
@@ -103,7 +103,7 @@ static const struct plan_entry *plan_for(struct policy *p, struct snapshot *s, c
 {
 	plan_build(p, s, NULL, 0, plan);
 	for (size_t i = 0; i < plan->n; i++)
-		if (strcmp(plan->e[i].dev->name, name) == 0)
+		if (strcmp(plan->e[i].dev.name, name) == 0)
 			return &plan->e[i];
 	return NULL;
 }
@@ -137,7 +137,7 @@ static void test_first_match_and_defaults(void)
 		char *names[] = { "dax2.0" };
 
 		plan_build(&p, &s, names, 1, &plan);
-		tap_ok(plan.n == 1 && strcmp(plan.e[0].dev->name, "dax2.0") == 0, "plan only named devices");
+		tap_ok(plan.n == 1 && strcmp(plan.e[0].dev.name, "dax2.0") == 0, "plan only named devices");
 		plan_free(&plan);
 	}
 	policy_free(&p);

@@ -67,7 +67,7 @@ udevadm control --stop-exec-queue
 while read -r step from to; do
 	policy "$from" devdax; dax-policy apply > /tmp/setup.out 2>&1 || sed 's/^/#   setup: /' /tmp/setup.out
 	policy "$to" devdax
-	DAX_POLICY_TEST_KILL_AFTER=$step dax-policy apply > /tmp/kill.out 2>&1; rc=$?
+	DAX_POLICY_TEST_KILL_AFTER=$step LD_PRELOAD=$DAXTEST_BUILD/tests/dax-policy-test-hooks.so dax-policy apply > /tmp/kill.out 2>&1; rc=$?
 	faults=$((faults + 1))
 	is "killed right after $step ($from -> $to)" "$rc" 137
 	echo "#   left: dax0.0 $(driver_of dax0.0) $(memory_state dax0.0)"

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ini.h"
+#include "cleanup.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static FILE *err_out(const struct ini *ini)
+{
+	return ini->err ? ini->err : stderr;
+}
+
+static void vreport(struct ini *ini, const char *file, int line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0), nonnull(4)));
+
+static void vreport(struct ini *ini, const char *file, int line, const char *fmt, va_list ap)
+{
+	FILE *out = err_out(ini);
+	char at[16] = "";
+
+	if (line)
+		snprintf(at, sizeof(at), ":%d", line);
+	fprintf(out, "%s%s: ", file, at);
+	vfprintf(out, fmt, ap);
+	fputc('\n', out);
+	ini->nerrors++;
+}
+
+void ini_error(struct ini *ini, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(ini, ini->file, ini->line, fmt, ap);
+	va_end(ap);
+}
+
+void ini_error_at(struct ini *ini, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(ini, ini->file, line, fmt, ap);
+	va_end(ap);
+}
+
+void ini_file_error(struct ini *ini, const char *file, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(ini, file, 0, fmt, ap);
+	va_end(ap);
+}
+
+void ini_free(struct ini *ini)
+{
+	for (size_t i = 0; i < ini->nfiles; i++)
+		free(ini->files[i]);
+	free(ini->files);
+	ini->files = NULL;
+	ini->nfiles = 0;
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
+static bool utf8_valid(const unsigned char *s)
+{
+	while (*s) {
+		int n;
+
+		if (*s < 0x80) {
+			s++;
+			continue;
+		} else if ((*s & 0xe0) == 0xc0 && *s >= 0xc2) {
+			n = 1;
+		} else if ((*s & 0xf0) == 0xe0) {
+			n = 2;
+		} else if ((*s & 0xf8) == 0xf0 && *s <= 0xf4) {
+			n = 3;
+		} else {
+			return false;
+		}
+		s++;
+		while (n--) {
+			if ((*s & 0xc0) != 0x80)
+				return false;
+			s++;
+		}
+	}
+	return true;
+}
+
+/* Cut an inline comment: '#' or ';' after white space. */
+static void cut_comment(char *s)
+{
+	for (char *c = s; *c; c++) {
+		if ((*c == '#' || *c == ';') && c > s && (c[-1] == ' ' || c[-1] == '\t')) {
+			*c = '\0';
+			return;
+		}
+	}
+}
+
+/* One file's parse: the schema and whether a section was opened yet. */
+struct file_parse {
+	struct ini *ini;
+	const struct ini_ops *ops;
+	void *data;
+	bool in_section;
+};
+
+static void parse_header(struct file_parse *fp, char *line)
+{
+	char *close;
+
+	cut_comment(line);
+	line = str_strip(line);
+	close = strrchr(line, ']');
+	fp->in_section = true;
+	if (!close || close[1]) {
+		ini_error(fp->ini, "bad section header '%s': expected %s", line, fp->ops->sections);
+		fp->ops->section(fp->ini, fp->data, NULL);
+		return;
+	}
+	*close = '\0';
+	fp->ops->section(fp->ini, fp->data, line + 1);
+}
+
+static void parse_line(struct file_parse *fp, char *raw)
+{
+	char *line = str_strip(raw), *eq, *key, *value;
+
+	if (!*line || *line == '#' || *line == ';')
+		return;
+	if (!utf8_valid((const unsigned char *)line)) {
+		ini_error(fp->ini, "line is not valid UTF-8");
+		return;
+	}
+	if (*line == '[') {
+		parse_header(fp, line);
+		return;
+	}
+	eq = strchr(line, '=');
+	if (!eq) {
+		ini_error(fp->ini, "expected 'key = value' or a [section], got '%s'", line);
+		return;
+	}
+	*eq = '\0';
+	key = str_strip(line);
+	value = eq + 1;
+	cut_comment(value);
+	value = str_strip(value);
+	if (!*key) {
+		ini_error(fp->ini, "missing key before '='");
+		return;
+	}
+	if (!*value) {
+		ini_error(fp->ini, "missing value for '%s'", key);
+		return;
+	}
+	if (!fp->in_section) {
+		ini_error(fp->ini, "'%s' is outside of any section; start with %s", key,
+			  fp->ops->sections);
+		return;
+	}
+	fp->ops->key(fp->ini, fp->data, key, value);
+}
+
+/* Keep FILE's name for as long as the ini: what was parsed points at it. */
+static const char *remember_file(struct ini *ini, const char *file)
+{
+	char **files;
+
+	if (ini->nfiles >= INI_FILES_MAX)
+		return NULL;
+	files = realloc(ini->files, (ini->nfiles + 1) * sizeof(*files));
+	if (!files)
+		return NULL;
+	ini->files = files;
+	files[ini->nfiles] = strdup(file);
+	if (!files[ini->nfiles])
+		return NULL;
+	return files[ini->nfiles++];
+}
+
+void ini_parse_text(struct ini *ini, const struct ini_ops *ops, void *data, const char *file,
+		    const char *text, size_t len)
+{
+	struct file_parse fp = { .ini = ini, .ops = ops, .data = data };
+	char buf[INI_LINE_MAX];
+	size_t pos = 0;
+
+	ini->file = remember_file(ini, file);
+	ini->line = 0;
+	if (!ini->file) {
+		ini_file_error(ini, file, "too many configuration files (at most %d)",
+			       INI_FILES_MAX);
+		return;
+	}
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+
+		ini->line++;
+		if (memchr(text + pos, '\0', n)) {
+			ini_error(ini, "line contains a NUL byte");
+		} else if (n >= sizeof(buf)) {
+			ini_error(ini, "line is longer than %d bytes", INI_LINE_MAX - 1);
+		} else {
+			memcpy(buf, text + pos, n);
+			buf[n] = '\0';
+			parse_line(&fp, buf);
+		}
+		pos += n + (nl ? 1 : 0);
+	}
+	ops->end(ini, data);
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+bool ini_dropin_dir(const char *main_file, char *out, size_t size)
+{
+	size_t n = strlen(main_file);
+
+	if (n > 5 && strcmp(main_file + n - 5, ".conf") == 0)
+		return str_printf(out, size, "%.*s.d", (int)(n - 5), main_file);
+	return str_printf(out, size, "%s.d", main_file);
+}
+
+/* Only root (or whoever runs us, for tests as a user) may control the file. */
+static bool owner_ok(struct ini *ini, const char *path, const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		ini_file_error(ini, path, "refusing to use: owned by uid %u, not root",
+			       (unsigned)st->st_uid);
+		return false;
+	}
+	if ((st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && st->st_gid != 0)) {
+		ini_file_error(
+			ini, path,
+			"refusing to use: writable by %s (mode %04o); only root may change the policy",
+			(st->st_mode & S_IWOTH) ? "everyone" : "group",
+			(unsigned)(st->st_mode & 07777));
+		return false;
+	}
+	return true;
+}
+
+static bool dir_ok(struct ini *ini, const char *file)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+
+	if (!str_copy(dir, sizeof(dir), file))
+		return false;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		str_copy(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) < 0)
+		return true;	/* reading the file reports the real problem */
+	/* a sticky world-writable dir (/tmp) still lets others replace files */
+	return owner_ok(ini, dir, &st);
+}
+
+static void load_file(struct ini *ini, const struct ini_ops *ops, void *data, const char *file,
+		      bool check_owner)
+{
+	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ char *text = NULL;
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0) {
+		ini_file_error(ini, file, "cannot open: %s", strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		ini_file_error(ini, file, "not a regular file");
+		return;
+	}
+	if (check_owner && (!owner_ok(ini, file, &st) || !dir_ok(ini, file)))
+		return;
+	if (st.st_size > INI_FILE_MAX) {
+		ini_file_error(ini, file, "larger than %d bytes", INI_FILE_MAX);
+		return;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		ini_file_error(ini, file, "out of memory");
+		return;
+	}
+	n = read(fd, text, (size_t)st.st_size);
+	if (n < 0) {
+		ini_file_error(ini, file, "cannot read: %s", strerror(errno));
+		return;
+	}
+	ini_parse_text(ini, ops, data, file, text, (size_t)n);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.conf names in DIR, sorted; false when DIR may not be used. */
+static bool dropin_names(struct ini *ini, const char *dropin, DIR *dir, bool check_owner,
+			 char **names, size_t *nnames)
+{
+	struct dirent *de;
+	struct stat st;
+
+	*nnames = 0;
+	if (check_owner && fstat(dirfd(dir), &st) == 0 && !owner_ok(ini, dropin, &st))
+		return false;
+	while ((de = readdir(dir))) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || n < 6 || strcmp(de->d_name + n - 5, ".conf") != 0)
+			continue;
+		if (*nnames == INI_FILES_MAX) {
+			ini_file_error(ini, dropin, "more than %d drop-in files", INI_FILES_MAX);
+			break;
+		}
+		names[*nnames] = strdup(de->d_name);
+		if (names[*nnames])
+			(*nnames)++;
+	}
+	qsort(names, *nnames, sizeof(names[0]), cmp_names);
+	return true;
+}
+
+int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char *main_file,
+	     bool check_owner)
+{
+	char dropin[PATH_MAX], *names[INI_FILES_MAX];
+	_cleanup_closedir_ DIR *dir = NULL;
+	struct stat st;
+	size_t nnames;
+
+	if (stat(main_file, &st) == 0)
+		load_file(ini, ops, data, main_file, check_owner);
+	else if (errno != ENOENT)
+		ini_file_error(ini, main_file, "cannot open: %s", strerror(errno));
+
+	if (!ini_dropin_dir(main_file, dropin, sizeof(dropin))) {
+		ini_file_error(ini, main_file, "path too long");
+		return -1;
+	}
+	dir = opendir(dropin);
+	if (!dir) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			ini_file_error(ini, dropin, "cannot open: %s", strerror(errno));
+		return ini->nerrors ? -1 : 0;
+	}
+	if (!dropin_names(ini, dropin, dir, check_owner, names, &nnames))
+		return -1;
+	for (size_t i = 0; i < nnames; i++) {
+		char path[PATH_MAX];
+
+		if (str_printf(path, sizeof(path), "%s/%s", dropin, names[i]))
+			load_file(ini, ops, data, path, check_owner);
+		else
+			ini_file_error(ini, dropin, "path too long");
+		free(names[i]);
+	}
+	return ini->nerrors ? -1 : 0;
+}

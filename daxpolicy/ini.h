@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A generic loader for INI-style files with drop-ins, in the manner of
+ * systemd's conf-parser: it reads a main file and then every *.conf of its
+ * drop-in directory in lexical order, refuses files others could have
+ * written, splits lines into [section] headers and key = value pairs
+ * (comments, white space, UTF-8 checked) and hands them to a schema's
+ * callbacks. Every problem is reported as FILE:LINE: message and counted;
+ * none stops the reading, so the user sees all of them at once.
+ */
+#ifndef DAXPOLICY_INI_H
+#define DAXPOLICY_INI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Most files one load reads: the main file and its drop-ins. */
+#define INI_FILES_MAX 256
+/* Longest line, and largest file read (a stray huge file cannot eat memory). */
+#define INI_LINE_MAX 4096
+#define INI_FILE_MAX (1024 * 1024)
+
+struct ini {
+	FILE *err;		/* where messages go; stderr when NULL */
+	unsigned nerrors;
+	char **files;		/* every file read, in order; the names never move */
+	size_t nfiles;
+	const char *file;	/* the file being parsed ... */
+	int line;		/* ... and its line */
+};
+
+/* What a schema does with the lines. DATA is the schema's own state. */
+struct ini_ops {
+	/* The sections the schema knows, for messages: "[defaults] or [rule NAME]". */
+	const char *sections;
+	/* A section starts; HEADER is the text between the brackets, or NULL
+	 * when the header line was malformed (already reported). */
+	void (*section)(struct ini *ini, void *data, char *header);
+	/* KEY = VALUE in the current section (both non-empty, stripped). */
+	void (*key)(struct ini *ini, void *data, const char *key, const char *value);
+	/* The end of a file, which ends its last section. */
+	void (*end)(struct ini *ini, void *data);
+};
+
+void ini_free(struct ini *ini);
+
+/* Parse TEXT as the contents of FILE. */
+void ini_parse_text(struct ini *ini, const struct ini_ops *ops, void *data, const char *file,
+		    const char *text, size_t len);
+
+/*
+ * Load MAIN_FILE and its drop-in directory (".conf" replaced by ".d", every
+ * *.conf in it in lexical order). A missing main file is not an error. With
+ * CHECK_OWNER, files and directories writable by anyone but root (or the
+ * caller) are refused. Returns 0, or -1 when anything was reported.
+ */
+int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char *main_file,
+	     bool check_owner);
+
+/* The drop-in directory belonging to a main file. */
+bool ini_dropin_dir(const char *main_file, char *out, size_t size);
+
+/* Report an error at the current line, at LINE of the current file, or
+ * about a whole file; each counts in nerrors. */
+void ini_error(struct ini *ini, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ini_error_at(struct ini *ini, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ini_file_error(struct ini *ini, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

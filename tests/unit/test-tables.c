@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The mode table and the config key table: every row complete and
+ * consistent, and the word lists messages are built from. */
+#include "keys.h"
+#include "mode.h"
+#include "tap.h"
+#include "util.h"
+
+static void test_modes(void)
+{
+	const struct mode_info *m;
+	char buf[128], what[128];
+
+	for (size_t i = 0; (m = mode_at(i)); i++) {
+		snprintf(what, sizeof(what), "mode %s: its own row", m->name);
+		tap_ok(mode_info(m->mode) == m, what);
+		if (m->word) {
+			snprintf(what, sizeof(what), "mode %s: word %s", m->name, m->word);
+			tap_is_int(mode_from_word(m->word), m->mode, what);
+		}
+		for (size_t a = 0; a < MODE_ALIASES_MAX && m->aliases[a]; a++) {
+			snprintf(what, sizeof(what), "mode %s: alias %s", m->name, m->aliases[a]);
+			tap_is_int(mode_from_word(m->aliases[a]), m->mode, what);
+		}
+		if (m->driver) {
+			snprintf(what, sizeof(what), "mode %s: driver %s", m->name, m->driver);
+			tap_is_int(mode_from_driver(m->driver), m->mode, what);
+		}
+		snprintf(what, sizeof(what), "mode %s: a /dev node or memory, not both", m->name);
+		tap_ok(!(m->dev_node && m->memory), what);
+	}
+	tap_is_int(mode_from_driver(""), MODE_UNBOUND, "no driver: unbound");
+	tap_is_int(mode_from_driver("vfio_dax"), MODE_OTHER, "unknown driver: other");
+	tap_is_int(mode_from_word("unbound"), MODE_UNSET, "unbound is a status, not a config word");
+	tap_is_str(mode_word(MODE_UNBOUND), "none", "config word of unbound");
+	tap_is_str(mode_name(MODE_UNSET), "unset", "unset has a name");
+
+	mode_word_list(buf, sizeof(buf), false);
+	tap_is_str(buf, "devdax, system-ram, fsdev, keep or none", "config words, generated");
+	mode_word_list(buf, sizeof(buf), true);
+	tap_is_str(buf, "system-ram", "words of modes with memory");
+	online_word_list(buf, sizeof(buf));
+	tap_is_str(buf, "movable, normal or offline", "online words, generated");
+	tap_is_int(online_from_word("normal"), ONLINE_NORMAL, "online word");
+	tap_is_str(online_name(ONLINE_OFFLINE), "offline", "online name");
+}
+
+static void test_keys(void)
+{
+	char buf[256], what[128];
+
+	for (int k = 0; k < CONFIG_KEY_COUNT; k++) {
+		const struct config_key *key = &config_keys[k];
+		bool match = k < MATCH_KEY_COUNT;
+
+		if (!tap_ok(key->name && key->parse && key->sections,
+			    "key has a name, parser, section"))
+			continue;
+		snprintf(what, sizeof(what), "key %s: found by name", key->name);
+		tap_is_int(config_key_lookup(key->name), k, what);
+		snprintf(what, sizeof(what), "key %s: %s", key->name,
+			 match ? "matcher and describer, rules only" : "no matcher (action key)");
+		if (match)
+			tap_ok(key->holds && key->describe && key->sections == SECTION_RULE, what);
+		else
+			tap_ok(!key->holds && !key->describe, what);
+	}
+	tap_is_int(config_key_lookup("colour"), -1, "unknown key");
+	config_key_list(SECTION_DEFAULTS, buf, sizeof(buf));
+	tap_is_str(buf, "mode or online", "[defaults] keys, generated");
+	config_key_list(SECTION_RULE, buf, sizeof(buf));
+	tap_is_str(buf, "device, region, numa-node, size, resource, uuid, path, mode or online",
+		   "[rule] keys, generated");
+}
+
+static void test_words_join(void)
+{
+	static const char *const w[] = { "a", "b", "c" };
+	char buf[32];
+
+	words_join(buf, sizeof(buf), w, 0);
+	tap_is_str(buf, "", "no words");
+	words_join(buf, sizeof(buf), w, 1);
+	tap_is_str(buf, "a", "one word");
+	words_join(buf, sizeof(buf), w, 2);
+	tap_is_str(buf, "a or b", "two words");
+	words_join(buf, sizeof(buf), w, 3);
+	tap_is_str(buf, "a, b or c", "three words");
+}
+
+int main(void)
+{
+	test_modes();
+	test_keys();
+	test_words_join();
+	return tap_done();
+}
