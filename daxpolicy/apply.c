@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "apply.h"
 #include "bus.h"
+#include "cleanup.h"
 #include "daxctl_verify.h"
+#include "hold.h"
 #include "holders.h"
 #include "memory.h"
 #include "modload.h"
@@ -36,6 +38,7 @@ struct change {
 	enum dax_mode from;
 	char old_driver[DRIVER_NAME_MAX];
 	struct dax_memory old_mem;
+	bool held;			/* the old driver refused to let go (EBUSY) */
 	char err[STEP_ERR_MAX];
 };
 
@@ -56,6 +59,12 @@ static int leave_driver(const struct dp_ctx *c, const char *name, const char *dr
 			return rc;
 		}
 		rc = bus_driver_write(c, driver, "unbind", name, "unbind");
+		if (rc == -EBUSY) {
+			/* fsdev_dax refuses while a filesystem or in-kernel user holds it */
+			snprintf(err, errlen, "%s refuses to let go of /dev/%s: it is held (a mounted "
+				 "filesystem or an in-kernel user)", driver, name);
+			return rc;
+		}
 		if (rc) {
 			snprintf(err, errlen, "unbind from %s failed: %s", driver, strerror(-rc));
 			return rc;
@@ -79,21 +88,30 @@ static int leave_driver(const struct dp_ctx *c, const char *name, const char *dr
 static int join_driver(const struct dp_ctx *c, const char *name, const char *driver, char *err,
 		       size_t errlen)
 {
-	char now[DRIVER_NAME_MAX];
+	char now[DRIVER_NAME_MAX], auto_online[ATTR_MAX] = "";
 	int rc;
 
 	rc = modload_driver(c, driver, err, errlen);
 	if (rc)
 		return rc;
+	/* memory kmem adds is onlined by dax-policy as online= says, not by the kernel */
+	if (mode_has_memory(mode_from_driver(driver)) &&
+	    memory_auto_online_suspend(c, auto_online, sizeof(auto_online)) != 0)
+		log_warn(c, "%s: cannot turn the kernel's auto-onlining off; it onlines the memory first",
+			 name);
 	rc = bus_driver_write(c, driver, "new_id", name, "new_id");
 	if (rc) {
+		memory_auto_online_resume(c, auto_online);
 		snprintf(err, errlen, "new_id on %s failed: %s", driver, strerror(-rc));
 		return rc;
 	}
 	bus_bound_driver(c, name, now, sizeof(now));
-	if (!c->dry_run && strcmp(now, driver) == 0)
+	if (!c->dry_run && strcmp(now, driver) == 0) {
+		memory_auto_online_resume(c, auto_online);
 		return 0;
+	}
 	rc = bus_driver_write(c, driver, "bind", name, "bind");
+	memory_auto_online_resume(c, auto_online);
 	if (c->dry_run)
 		return 0;
 	bus_bound_driver(c, name, now, sizeof(now));
@@ -202,6 +220,7 @@ static int switch_driver(const struct run *run, struct change *ch)
 	int rc;
 
 	rc = leave_driver(run->c, name, ch->old_driver, ch->want_driver, ch->err, sizeof(ch->err));
+	ch->held = rc == -EBUSY;
 	if (rc || !ch->want_driver)
 		return rc;
 	return join_driver(run->c, name, ch->want_driver, ch->err, sizeof(ch->err));
@@ -256,6 +275,9 @@ static void put_back(const struct run *run, struct change *ch)
 		    join_driver(c, d->name, ch->old_driver, err, sizeof(err)) != 0)
 			log_error(c, "%s: could not bind %s again: %s", d->name, ch->old_driver,
 				  err);
+	} else if (now[0]) {
+		/* still bound (the unbind was refused): give back the id remove_id took */
+		bus_driver_write(c, now, "new_id", d->name, "restore");
 	}
 	if (mode_has_memory(ch->from) && ch->old_mem.online) {
 		enum online_policy was = ch->old_mem.movable == ch->old_mem.online ? ONLINE_MOVABLE
@@ -279,6 +301,12 @@ static void undo_change(const struct run *run, struct change *ch)
 	o->raced = strcmp(now, ch->old_driver) != 0 &&
 		   !(ch->want_driver && strcmp(now, ch->want_driver) == 0);
 	put_back(run, ch);
+	if (ch->held) {
+		o->state = STATE_BUSY;
+		snprintf(o->msg, sizeof(o->msg), "%s; %s stays %s", ch->err, ch->dev->name,
+			 mode_name(ch->dev->mode));
+		return;
+	}
 	o->state = STATE_ERROR;
 	snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s", ch->err,
 		 mode_name(ch->from), mode_name(ch->e->want), mode_name(ch->dev->mode));
@@ -326,6 +354,39 @@ static void fix_memory(const struct run *run, const struct plan_entry *e, struct
 		snprintf(o->msg, sizeof(o->msg), "memory onlined %s", online_name(e->online));
 }
 
+/* A new device the policy keeps: what the kernel itself would make of it. */
+static void probe_device(const struct run *run, const struct plan_entry *e, struct outcome *o)
+{
+	const struct dp_ctx *c = run->c;
+	char alias[ATTR_MAX], err[STEP_ERR_MAX] = "";
+	int rc;
+
+	/* the drivers udev loads for the device, for the kernel to choose from */
+	if (sysroot_read(c, alias, sizeof(alias), DAX_DEVICES "/%s/modalias", e->dev.name) == 0 &&
+	    modload_alias(c, alias, err, sizeof(err)) != 0)
+		log_verbose(c, "%s: %s", e->dev.name, err);
+	rc = sysroot_write(c, "probe", e->dev.name, BUS_PROBE);
+	if (c->dry_run) {
+		o->state = STATE_DRIFT;
+		snprintf(o->msg, sizeof(o->msg), "would get the kernel's own choice");
+		return;
+	}
+	discover_refresh(c, run->snap, &o->dev);
+	o->changed = true;
+	if (rc) {
+		o->state = STATE_ERROR;
+		snprintf(o->msg, sizeof(o->msg), "handing it to the kernel's own choice failed: %s",
+			 strerror(-rc));
+		return;
+	}
+	o->state = STATE_OK;
+	if (o->dev.mode == MODE_UNBOUND)
+		snprintf(o->msg, sizeof(o->msg), "new: no driver of the kernel's takes it");
+	else
+		snprintf(o->msg, sizeof(o->msg), "new: %s, the kernel's own choice",
+			 mode_name(o->dev.mode));
+}
+
 /* ---- the plan ----------------------------------------------------------- */
 
 typedef void action_fn(const struct run *run, const struct plan_entry *e, struct outcome *o);
@@ -334,6 +395,7 @@ typedef void action_fn(const struct run *run, const struct plan_entry *e, struct
 static action_fn *const action_steps[] = {
 	[ACT_CHANGE] = change_device,
 	[ACT_MEMORY] = fix_memory,
+	[ACT_PROBE] = probe_device,
 };
 
 /*
@@ -368,7 +430,9 @@ static int apply_entries(const struct run *run, const struct plan_entry *e, size
 		if (step) {
 			if (run->c->dry_run)
 				print_dry_run(run->c, "%s: %s -> %s", e[i].dev.name,
-					      mode_name(e[i].dev.mode), mode_name(e[i].want));
+					      mode_name(e[i].dev.mode),
+					      e[i].action == ACT_PROBE ? "the kernel's own choice"
+								       : mode_name(e[i].want));
 			step(run, &e[i], &out[i]);
 		}
 		if (out[i].state == STATE_BUSY || out[i].state == STATE_ERROR)
@@ -386,6 +450,34 @@ static void replan(const struct run *run, const struct policy *p, struct plan_en
 	plan_device(p, &now, e);
 }
 
+/* Still waiting after this run: it appeared while the bus held, and it is
+ * unbound because a change for it failed (release gives it to the kernel). */
+static bool still_waiting(const struct plan_entry *e, const struct outcome *o)
+{
+	return e->dev.waiting && o->dev.mode == MODE_UNBOUND && o->state != STATE_OK;
+}
+
+/* Record every device decided for (hold.h), if that changed anything. */
+static void record_decisions(const struct run *run, const struct plan *plan,
+			     const struct outcome *out)
+{
+	const struct snapshot *snap = run->snap;
+	_cleanup_(decided_free) struct decided now = { 0 };
+
+	for (size_t i = 0; i < snap->n; i++) {
+		const struct dax_device *d = &snap->devs[i];
+		bool decided = !d->waiting;
+
+		for (size_t j = 0; j < plan->n; j++)
+			if (strcmp(plan->e[j].dev.name, d->name) == 0)
+				decided = !still_waiting(&plan->e[j], &out[j]);
+		if (decided && decided_add(&now, d->name, d->instance) != 0)
+			return;
+	}
+	if (!decided_equal(&now, &snap->decided) && decided_save(run->c, &now) != 0)
+		log_warn(run->c, "cannot write " DECIDED_FILE);
+}
+
 /*
  * Apply, and try again (a few times, briefly apart) for devices someone else
  * bound while we switched them: a device that just appeared is probed by
@@ -396,7 +488,11 @@ int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snap
 {
 	const struct run run = { .c = c, .snap = snap, .force = force };
 	const struct timespec pause = { 0, RETRY_PAUSE_NS };
-	int failed = apply_entries(&run, plan->e, plan->n, out);
+	int failed;
+
+	if (!c->dry_run)
+		memory_auto_online_recover(c);
+	failed = apply_entries(&run, plan->e, plan->n, out);
 
 	for (int pass = 1; pass < APPLY_TRIES && failed && !c->dry_run; pass++) {
 		int retried = 0;
@@ -414,5 +510,7 @@ int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snap
 		if (!retried)
 			break;
 	}
+	if (!c->dry_run)
+		record_decisions(&run, plan, out);
 	return failed;
 }

@@ -14,6 +14,7 @@
 void snapshot_free(struct snapshot *s)
 {
 	free(s->devs);
+	decided_free(&s->decided);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -141,6 +142,10 @@ int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char
 	if (!d->resource && d->nranges)
 		d->resource = d->ranges[0].start;
 	read_memory(c, s, d);
+	if (sysroot_inode(c, &d->instance, "%s", dev) != 0)
+		d->instance = 0;
+	d->waiting = s->held && d->mode == MODE_UNBOUND &&
+		     !decided_has(&s->decided, d->name, d->instance);
 	return 0;
 }
 
@@ -183,11 +188,17 @@ int discover_all(const struct dp_ctx *c, struct snapshot *s)
 	_cleanup_closedir_ DIR *dir = NULL;
 	struct dirent *de;
 	char buf[ATTR_MAX];
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->block_size = memblock_size(c);
 	if (sysroot_read(c, buf, sizeof(buf), MEMORY_DIR "/auto_online_blocks") == 0)
 		str_copy(s->auto_online, sizeof(s->auto_online), buf);
+	s->held = hold_active(c);
+	rc = decided_load(c, &s->decided);
+	if (rc)
+		log_warn(c, "cannot read " DECIDED_FILE ": %s; unbound devices count as new",
+			 strerror(-rc));
 
 	dir = sysroot_opendir(c, DAX_DEVICES);
 	if (!dir) {

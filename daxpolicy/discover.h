@@ -15,6 +15,7 @@
 
 #include "bus.h"
 #include "ctx.h"
+#include "hold.h"
 #include "mode.h"
 #include "values.h"
 
@@ -46,6 +47,8 @@ struct dax_device {
 	char driver[DRIVER_NAME_MAX];	/* "" when unbound */
 	enum dax_mode mode;		/* current mode */
 	struct dax_memory mem;
+	uint64_t instance;		/* inode of its sysfs directory (see hold.h) */
+	bool waiting;			/* appeared while the bus held, undecided (hold.h) */
 };
 
 struct snapshot {
@@ -54,6 +57,8 @@ struct snapshot {
 	uint64_t block_size;		/* memory block size, 0 if unknown */
 	char auto_online[32];		/* /sys/devices/system/memory/auto_online_blocks */
 	bool bus_present;		/* /sys/bus/dax exists */
+	bool held;			/* new devices wait for the policy (hold.h) */
+	struct decided decided;		/* devices decided for so far */
 };
 
 void snapshot_free(struct snapshot *s);

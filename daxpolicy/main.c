@@ -10,7 +10,10 @@
 #include "config.h"
 #include "ctx.h"
 #include "discover.h"
+#include "hold.h"
 #include "lock.h"
+#include "memory.h"
+#include "modload.h"
 #include "outcome.h"
 #include "plan.h"
 #include "report.h"
@@ -63,6 +66,9 @@ static void usage(FILE *out)
 		"  status [DEVICE...]                       current and wanted mode of each device\n"
 		"  check                                    validate the configuration and print its rules\n"
 		"  explain DEVICE                           which rule matched, and why earlier ones did not\n"
+		"  hold                                     new devices wait, unbound, for the policy\n"
+		"  release [DEVICE...]                      devices still waiting (default: all, and the\n"
+		"                                           hold ends) get the kernel's own choice\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config FILE   configuration file (default %s);\n"
@@ -279,6 +285,120 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	return rc;
 }
 
+/* Take the run lock; every command that changes something needs it. */
+static int lock_or_fail(const struct options *o)
+{
+	int lock = run_lock(&o->ctx);
+
+	if (lock < 0)
+		log_error(&o->ctx, "cannot take " RUN_LOCK ": %s", strerror(-lock));
+	return lock;
+}
+
+/*
+ * hold: from now on a dax device that appears waits, unbound, until
+ * dax-policy decides for it. Devices already there are not waiting: they
+ * are recorded as decided first.
+ */
+static int cmd_hold(const struct options *o, const struct policy *p)
+{
+	const struct dp_ctx *c = &o->ctx;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
+	_cleanup_(decided_free) struct decided now = { 0 };
+	_cleanup_close_ int lock = -1;
+	int rc;
+
+	(void)p;
+	if (o->ndevices) {
+		log_error(c, "hold takes no device");
+		return EXIT_USAGE;
+	}
+	lock = lock_or_fail(o);
+	if (lock < 0)
+		return EXIT_FAILED;
+	if (load_snapshot(o, &snap))
+		return EXIT_FAILED;
+	memory_auto_online_recover(c);
+	for (size_t i = 0; i < snap.n; i++)
+		if (!snap.devs[i].waiting && decided_add(&now, snap.devs[i].name,
+							 snap.devs[i].instance) != 0)
+			return EXIT_FAILED;
+	if (!decided_equal(&now, &snap.decided) && decided_save(c, &now) != 0)
+		log_warn(c, "cannot write " DECIDED_FILE);
+	rc = hold_set(c, true);
+	if (rc) {
+		log_error(c, "cannot write " BUS_AUTOPROBE ": %s", strerror(-rc));
+		return EXIT_FAILED;
+	}
+	log_verbose(c, "new dax devices wait for the policy");
+	return EXIT_OK;
+}
+
+static bool named(const struct options *o, const char *name)
+{
+	if (!o->ndevices)
+		return true;
+	for (size_t i = 0; i < o->ndevices; i++)
+		if (strcmp(o->devices[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * release: every device still waiting (or those named, if they are) gets
+ * what the kernel would give it without dax-policy; without a device, the
+ * hold ends too. Needs no configuration: this is what runs when the policy
+ * cannot (a broken configuration, a failed or stopped dax-policy).
+ */
+static int cmd_release(const struct options *o, const struct policy *p)
+{
+	const struct dp_ctx *c = &o->ctx;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
+	_cleanup_(decided_free) struct decided now = { 0 };
+	_cleanup_close_ int lock = -1;
+	int rc = EXIT_OK;
+
+	(void)p;
+	/* after dax-policy@DEVICE succeeded (ExecStopPost), its device is decided */
+	if (o->ndevices && getenv("SERVICE_RESULT") && strcmp(getenv("SERVICE_RESULT"), "success") == 0)
+		return EXIT_OK;
+	lock = lock_or_fail(o);
+	if (lock < 0)
+		return EXIT_FAILED;
+	if (load_snapshot(o, &snap))
+		return EXIT_FAILED;
+	if (!devices_present(o, &snap))
+		return EXIT_USAGE;
+	if (!o->ndevices && hold_set(c, false) != 0) {
+		log_error(c, "cannot write " BUS_AUTOPROBE);
+		rc = EXIT_FAILED;
+	}
+	for (size_t i = 0; i < snap.n; i++) {
+		struct dax_device *d = &snap.devs[i];
+		char alias[ATTR_MAX], err[256] = "";
+
+		if (d->waiting && named(o, d->name)) {
+			if (sysroot_read(c, alias, sizeof(alias), DAX_DEVICES "/%s/modalias",
+					 d->name) == 0)
+				modload_alias(c, alias, err, sizeof(err));
+			if (sysroot_write(c, "probe", d->name, BUS_PROBE) != 0) {
+				log_error(c, "%s: cannot hand it to the kernel", d->name);
+				rc = EXIT_FAILED;
+				continue;
+			}
+			discover_refresh(c, &snap, d);
+			log_warn(c, "%s: no policy decision; the kernel's own choice: %s", d->name,
+				 mode_name(d->mode));
+			d->waiting = false;
+		}
+		if (!d->waiting && decided_add(&now, d->name, d->instance) != 0)
+			return EXIT_FAILED;
+	}
+	if (!decided_equal(&now, &snap.decided) && decided_save(c, &now) != 0)
+		log_warn(c, "cannot write " DECIDED_FILE);
+	return rc;
+}
+
 static int cmd_status(const struct options *o, const struct policy *p)
 {
 	return cmd_status_or_apply(o, p, false);
@@ -292,13 +412,16 @@ static int cmd_apply(const struct options *o, const struct policy *p)
 struct command {
 	const char *name;
 	int (*run)(const struct options *o, const struct policy *p);
+	bool needs_policy;	/* hold and release work without (a valid) one */
 };
 
 static const struct command commands[] = {
-	{ "apply", cmd_apply },
-	{ "status", cmd_status },
-	{ "check", cmd_check },
-	{ "explain", cmd_explain },
+	{ "apply", cmd_apply, true },
+	{ "status", cmd_status, true },
+	{ "check", cmd_check, true },
+	{ "explain", cmd_explain, true },
+	{ "hold", cmd_hold, false },
+	{ "release", cmd_release, false },
 };
 
 static const struct command *find_command(const char *name)
@@ -334,7 +457,7 @@ int main(int argc, char **argv)
 		log_error(&o.ctx, "unknown command '%s'; try 'dax-policy --help'", o.command);
 		return EXIT_USAGE;
 	}
-	if (policy_load(&policy, o.config, true) < 0) {
+	if (cmd->needs_policy && policy_load(&policy, o.config, true) < 0) {
 		log_error(&o.ctx, "configuration has %u error%s; nothing %s", policy.ini.nerrors,
 			  policy.ini.nerrors == 1 ? "" : "s",
 			  cmd->run == cmd_apply ? "applied" : "done");

@@ -192,3 +192,48 @@ int memory_set_online(const struct dp_ctx *c, const struct snapshot *s,
 			       err, errlen);
 	return rc;
 }
+
+int memory_auto_online_suspend(const struct dp_ctx *c, char *was, size_t size)
+{
+	int rc;
+
+	was[0] = '\0';
+	if (sysroot_read(c, was, size, AUTO_ONLINE) != 0 || strcmp(was, "offline") == 0) {
+		was[0] = '\0';
+		return 0;
+	}
+	/* first where to find it again, then the change */
+	rc = sysroot_store(c, was, AUTO_ONLINE_SAVED);
+	if (rc == 0)
+		rc = sysroot_write(c, "auto-online", "offline", AUTO_ONLINE);
+	if (rc) {
+		sysroot_unlink(c, AUTO_ONLINE_SAVED);
+		was[0] = '\0';
+	}
+	return rc;
+}
+
+void memory_auto_online_resume(const struct dp_ctx *c, const char *was)
+{
+	if (!was[0])
+		return;
+	if (sysroot_write(c, "auto-online", was, AUTO_ONLINE) != 0)
+		log_error(c, "could not set " AUTO_ONLINE " back to %s", was);
+	else
+		sysroot_unlink(c, AUTO_ONLINE_SAVED);
+}
+
+void memory_auto_online_recover(const struct dp_ctx *c)
+{
+	char was[ATTR_MAX];
+
+	if (sysroot_read(c, was, sizeof(was), AUTO_ONLINE_SAVED) != 0)
+		return;
+	if (strcmp(was, "online") != 0 && strcmp(was, "online_kernel") != 0 &&
+	    strcmp(was, "online_movable") != 0) {
+		sysroot_unlink(c, AUTO_ONLINE_SAVED);	/* not a value dax-policy saved */
+		return;
+	}
+	log_warn(c, "a run was stopped while auto-onlining was off; setting it back to %s", was);
+	memory_auto_online_resume(c, was);
+}

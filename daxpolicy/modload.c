@@ -62,3 +62,40 @@ int modload_driver(const struct dp_ctx *c, const char *driver, char *err, size_t
 	}
 	return rc;
 }
+
+int modload_alias(const struct dp_ctx *c, const char *alias, char *err, size_t errlen)
+{
+	struct kmod_list *list = NULL, *l;
+	struct kmod_ctx *kctx;
+	int rc;
+
+	if (c->dry_run) {
+		print_dry_run(c, "  load modules for %s", alias);
+		return 0;
+	}
+	if (!sysroot_is_live(c))
+		return 0;
+	kctx = kmod_new(NULL, NULL);
+	if (!kctx) {
+		snprintf(err, errlen, "cannot load modules for %s: libkmod failed to start", alias);
+		return -ENOMEM;
+	}
+	rc = kmod_module_new_from_lookup(kctx, alias, &list);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot look up modules for %s: %s", alias, strerror(-rc));
+	kmod_list_foreach(l, list) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+		int r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
+							NULL, NULL, NULL, NULL);
+
+		if (r < 0 && rc == 0) {
+			snprintf(err, errlen, "cannot load module %s: %s", kmod_module_get_name(mod),
+				 strerror(-r));
+			rc = r;
+		}
+		kmod_module_unref(mod);
+	}
+	kmod_module_unref_list(list);
+	kmod_unref(kctx);
+	return rc;
+}

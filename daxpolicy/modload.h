@@ -13,4 +13,9 @@
  * loaded: the driver is reported missing or, in dry-run, listed. */
 int modload_driver(const struct dp_ctx *c, const char *driver, char *err, size_t errlen);
 
+/* Load every module for the modalias ALIAS, as udev would for a device
+ * (the drivers the kernel may choose between). Live system only; 0 or
+ * -errno with ERR saying why. */
+int modload_alias(const struct dp_ctx *c, const char *alias, char *err, size_t errlen);
+
 #endif

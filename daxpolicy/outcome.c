@@ -30,6 +30,7 @@ void outcome_from_plan(const struct plan_entry *e, struct outcome *o)
 		str_copy(o->msg, sizeof(o->msg), e->note);
 		break;
 	case ACT_MEMORY:
+	case ACT_PROBE:
 		o->state = STATE_DRIFT;
 		str_copy(o->msg, sizeof(o->msg), e->note);
 		break;

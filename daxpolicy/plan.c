@@ -15,6 +15,7 @@ const char *plan_action_name(enum plan_action a)
 	case ACT_CHANGE: return "change";
 	case ACT_MEMORY: return "memory";
 	case ACT_REFUSE: return "refuse";
+	case ACT_PROBE: return "probe";
 	}
 	return "?";
 }
@@ -47,11 +48,19 @@ void plan_device(const struct policy *p, const struct dax_device *dev, struct pl
 	e->action = ACT_NONE;
 	e->note[0] = '\0';
 
-	if (e->want == MODE_KEEP)
-		return;
 	/* a dynamic region's seed (or a device being set up): nothing to bind */
 	if (d->size == 0) {
-		snprintf(e->note, sizeof(e->note), "no memory assigned yet (size 0)");
+		if (e->want != MODE_KEEP)
+			snprintf(e->note, sizeof(e->note), "no memory assigned yet (size 0)");
+		return;
+	}
+	if (e->want == MODE_KEEP) {
+		/* kept as the kernel would have it: it has not chosen yet */
+		if (d->waiting) {
+			e->action = ACT_PROBE;
+			snprintf(e->note, sizeof(e->note),
+				 "new, waiting for the policy: it gets the kernel's own choice");
+		}
 		return;
 	}
 	if (d->mode == e->want) {

@@ -18,6 +18,7 @@ enum plan_action {
 	ACT_CHANGE,	/* switch driver: leave the current one, bind the wanted one */
 	ACT_MEMORY,	/* right driver (kmem), memory blocks not as online= asks */
 	ACT_REFUSE,	/* cannot be managed: bound to a driver we do not know */
+	ACT_PROBE,	/* waiting, and the policy keeps it: the kernel's own choice */
 };
 
 struct plan_entry {

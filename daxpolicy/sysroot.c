@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 bool sysroot_set(struct dp_ctx *c, const char *dir)
@@ -267,4 +268,79 @@ int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, c
 	if (n < 0)
 		return -errno;
 	return (size_t)n != len ? -EIO : 0;
+}
+
+int sysroot_inode(const struct dp_ctx *c, uint64_t *ino, const char *fmt, ...)
+{
+	char full[PATH_MAX];
+	struct stat st;
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = vfull_path(c, full, sizeof(full), fmt, ap);
+	va_end(ap);
+	if (!ok)
+		return -ENAMETOOLONG;
+	if (stat(full, &st) < 0)
+		return -errno;
+	*ino = (uint64_t)st.st_ino;
+	return 0;
+}
+
+int sysroot_store(const struct dp_ctx *c, const char *content, const char *fmt, ...)
+{
+	char live[PATH_MAX], full[PATH_MAX], tmp[PATH_MAX + 8], *slash;
+	size_t len = strlen(content);
+	_cleanup_close_ int fd = -1;
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = vpaths(c, live, sizeof(live), full, sizeof(full), fmt, ap);
+	va_end(ap);
+	if (!ok || !str_printf(tmp, sizeof(tmp), "%s.new", full))
+		return -ENAMETOOLONG;
+	if (c->dry_run)
+		return 0;
+	log_verbose(c, "state: write %s", live);
+	slash = strrchr(full, '/');
+	if (slash && slash != full) {
+		*slash = '\0';
+		if (mkdir(full, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*slash = '/';
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, content, len) != (ssize_t)len) {
+		int err = errno ? -errno : -EIO;
+
+		unlink(tmp);
+		return err;
+	}
+	if (rename(tmp, full) < 0) {
+		int err = -errno;
+
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}
+
+int sysroot_unlink(const struct dp_ctx *c, const char *fmt, ...)
+{
+	char full[PATH_MAX];
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = vfull_path(c, full, sizeof(full), fmt, ap);
+	va_end(ap);
+	if (!ok)
+		return -ENAMETOOLONG;
+	if (c->dry_run)
+		return 0;
+	return unlink(full) < 0 && errno != ENOENT ? -errno : 0;
 }

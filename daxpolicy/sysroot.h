@@ -47,6 +47,18 @@ int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char
 DIR *sysroot_opendir(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);
 /* Open a text file for reading (close-on-exec). */
 FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);
+/* The inode number of what PATH names (following links): in sysfs it tells
+ * one instance of a device from a later one of the same name. 0 or -errno. */
+int sysroot_inode(const struct dp_ctx *c, uint64_t *ino, const char *fmt, ...) PATH_FMT(3, 4);
+
+/*
+ * dax-policy's own state under /run (not sysfs): replace the file with
+ * CONTENT atomically (its directory is made, root-only), or remove it.
+ * Nothing is written under --dry-run. 0 or -errno.
+ */
+int sysroot_store(const struct dp_ctx *c, const char *content, const char *fmt, ...)
+	PATH_FMT(3, 4);
+int sysroot_unlink(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);
 
 /*
  * Write VALUE to an attribute. STEP names the step of a mode change

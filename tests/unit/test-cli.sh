@@ -207,5 +207,75 @@ is "onlining a block again after a failure is the restore step" "$?" 137
 m=$root/sys/devices/system/memory
 is "  killed after the first" "$(cat "$m/memory56/state") $(cat "$m/memory57/state")" "online_kernel offline"
 
+# --- new devices wait for the policy (hold, release) ---
+keep=$(conf keep.conf <<'EOF'
+[defaults]
+mode = keep
+EOF
+)
+root=$(fixture mixed)
+bus=$root/sys/bus/dax
+out=$("$dp" --root "$root" hold 2>&1); is "hold exits 0" "$?" 0
+is "hold: drivers_autoprobe 0" "$(cat "$bus/drivers_autoprobe")" 0
+check_marker() { [ -e "$root/run/dax-policy/hold" ] && echo there || echo gone; }
+is "hold: the marker dax-policy@.service runs on is there" "$(check_marker)" there
+is "hold: devices already there are recorded as decided" "$(cut -d' ' -f1 "$root/run/dax-policy/decided" | tr '\n' ' ')" "dax0.0 dax1.0 dax2.0 dax3.0 "
+out=$("$dp" --root "$root" --config "$keep" status 2>&1); is "unbound before the hold, kept: not waiting (status 0)" "$?" 0
+rm "$root/run/dax-policy/decided"	# as if dax2.0 appeared after the hold
+out=$("$dp" --root "$root" --config "$keep" status 2>&1); is "a new unbound device kept: status 4" "$?" 4
+has "  it waits" "$out" "dax2.0: drift: new, waiting for the policy: it gets the kernel's own choice"
+out=$("$dp" --root "$root" --config "$keep" apply --dry-run 2>&1)
+has "dry-run: the kernel's own choice through drivers_probe" "$out" "write probe      dax2.0 > /sys/bus/dax/drivers_probe"
+out=$("$dp" --root "$root" --config "$keep" apply 2>&1); is "apply probes it: exit 0" "$?" 0
+is "  dax2.0 written to drivers_probe" "$(cat "$bus/drivers_probe")" dax2.0
+has "  and recorded as decided" "$(cat "$root/run/dax-policy/decided")" "dax2.0 "
+: > "$bus/drivers_probe"
+"$dp" --root "$root" --config "$keep" apply >/dev/null 2>&1
+is "decided: a second apply does nothing" "$(cat "$bus/drivers_probe")" ""
+off=$(conf off.conf <<'EOF'
+[rule off]
+device = dax2.0
+mode = none
+EOF
+)
+rm "$root/run/dax-policy/decided"
+"$dp" --root "$root" --config "$off" apply >/dev/null 2>&1; is "waiting, policy none: exit 0" "$?" 0
+is "  not probed" "$(cat "$bus/drivers_probe")" ""
+has "  decided" "$(cat "$root/run/dax-policy/decided")" "dax2.0 "
+rm "$root/run/dax-policy/decided"
+SERVICE_RESULT=success "$dp" --root "$root" release dax2.0 >/dev/null 2>&1
+is "release DEVICE after a successful unit does nothing" "$(cat "$bus/drivers_probe")" ""
+out=$(SERVICE_RESULT=exit-code "$dp" --root "$root" --config "$bad" release dax2.0 2>&1); is "release DEVICE needs no (valid) config" "$?" 0
+has "  says the kernel chose" "$out" "dax2.0: no policy decision; the kernel's own choice"
+is "  the device probed" "$(cat "$bus/drivers_probe")" dax2.0
+is "  the hold stays" "$(cat "$bus/drivers_autoprobe")" 0
+: > "$bus/drivers_probe"
+"$dp" --root "$root" release >/dev/null 2>&1; is "release: exit 0" "$?" 0
+is "  the hold ends" "$(cat "$bus/drivers_autoprobe")" 1
+is "  the marker is gone" "$(check_marker)" gone
+is "  nothing left waiting to probe" "$(cat "$bus/drivers_probe")" ""
+"$dp" --root "$root" hold dax2.0 >/dev/null 2>&1; is "hold takes no device: exit 2" "$?" 2
+
+# --- the kernel's auto-onlining is off while kmem is bound ---
+root=$(fixture devdax)
+m=$root/sys/devices/system/memory
+echo online > "$m/auto_online_blocks"
+ram=$(conf ram.conf <<'EOF'
+[rule r]
+device = dax1.0
+mode = system-ram
+EOF
+)
+out=$(hooked -v --root "$root" --config "$ram" apply dax1.0 2>&1)
+has "auto-onlining off before new_id" "$out" "auto-online: write 'offline' to /sys/devices/system/memory/auto_online_blocks"
+has "  and back after the bind" "$out" "auto-online: write 'online' to /sys/devices/system/memory/auto_online_blocks"
+is "  left as it was" "$(cat "$m/auto_online_blocks")" online
+is "  nothing saved left behind" "$(ls "$root/run/dax-policy/auto_online_blocks" 2>/dev/null)" ""
+echo online > "$root/run/dax-policy/auto_online_blocks"
+echo offline > "$m/auto_online_blocks"
+out=$("$dp" -v --root "$root" --config "$keep" apply 2>&1)
+has "a killed run's auto-onlining is put back by the next" "$out" "setting it back to online"
+is "  it is online again" "$(cat "$m/auto_online_blocks")" online
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -226,8 +226,51 @@ static void test_memory_and_other(void)
 	policy_free(&p);
 }
 
+/* Devices that appeared while the bus holds them (hold.h). */
+static void test_waiting(void)
+{
+	struct dax_device d = dev("dax2.0", 2, 1ULL << 30, 1, 0x200000000ULL, "");
+	struct snapshot s = { .devs = &d, .n = 1 };
+	struct policy p = load("[rule other]\ndevice = dax9.9\nmode = devdax\n");
+	struct plan plan;
+
+	d.waiting = true;
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_PROBE, "waiting, kept: the kernel's own choice");
+	tap_is_str(plan.e[0].note, "new, waiting for the policy: it gets the kernel's own choice",
+		   "the note says so");
+	plan_free(&plan);
+
+	d.waiting = false;
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_NONE, "unbound by someone, kept: left unbound");
+	plan_free(&plan);
+	policy_free(&p);
+
+	d.waiting = true;
+	p = load("[rule off]\nmode = none\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_NONE, "waiting, policy none: stays unbound");
+	plan_free(&plan);
+	policy_free(&p);
+
+	p = load("[rule dev]\nmode = devdax\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_CHANGE, "waiting, policy devdax: bound straight to device_dax");
+	plan_free(&plan);
+	policy_free(&p);
+
+	d.size = 0;
+	p = load("[rule r]\ndevice = dax9.9\nmode = devdax\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_NONE, "waiting seed of size 0: nothing to probe yet");
+	plan_free(&plan);
+	policy_free(&p);
+}
+
 int main(void)
 {
+	test_waiting();
 	test_match_keys();
 	test_first_match_and_defaults();
 	test_transitions();

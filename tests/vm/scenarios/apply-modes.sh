@@ -2,6 +2,7 @@
 # dax-policy apply on the real dax bus: three hmem devices put through every
 # transition between devdax, system-ram and unbound; checked through sysfs.
 . ./lib.sh
+start_in_devdax dax0.0 dax1.0 dax2.0
 
 for d in dax0.0 dax1.0 dax2.0; do
 	is "$d starts in device_dax" "$(driver_of $d)" device_dax

@@ -6,15 +6,6 @@
 # Policy: /etc/dax-policy.d/hotplug.conf (region 0 system-ram, region 1 fsdev).
 . ./lib.sh
 
-wait_driver() {	# device driver [seconds]: poll until the device has driver
-	local i
-	for i in $(seq 1 $((${3:-10} * 10))); do
-		[ "$(driver_of "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 is "region 0 starts empty" "$(cat /sys/bus/dax/devices/dax0.0/size)" 0
 start=$(date +%s.%N)
 daxctl create-device -r 0 -s 256M > /tmp/create.json; rc=$?

@@ -227,5 +227,6 @@ mode = devdax
 CONF
 dax-policy apply; is "dax-policy apply fsdev -> devdax exits 0" "$?" 0
 is "dax2.0 back in device_dax" "$(driver_of dax2.0)" device_dax
+rm -f /etc/dax-policy.conf
 is "still no warning in the kernel log" "$(kernel_trouble)" ""
 finish

@@ -8,6 +8,8 @@
 # kernel sends it. Runs last in its boot: the reproduction on 6.1 leaves a
 # WARN in the kernel log.
 . ./lib.sh
+# the kernel alone: no dax-policy@ unit for the devices this scenario makes
+systemctl mask --runtime --quiet dax-policy@.service
 hmems=$(for d in dax0.0 dax1.0 dax2.0; do basename "$(readlink -f /sys/bus/dax/devices/$d/..)"; done)
 
 # --- the real fsdev_dax loaded before the devices appear ---

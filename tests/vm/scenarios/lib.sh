@@ -95,6 +95,24 @@ start_in_devdax() {
 	done
 }
 
+# memory blocks of DEV the kernel ever added (the memory-adds.rules log)
+blocks_added() {
+	local b
+	for b in $(blocks_of "$1"); do
+		grep -qx "memory$b" /run/daxtest-memory-adds 2>/dev/null && echo "memory$b"
+	done | tr '\n' ' '
+}
+
+# wait_driver DEV DRIVER [SECONDS]: until DEV is bound to DRIVER
+wait_driver() {
+	local i
+	for i in $(seq 1 $((${3:-10} * 10))); do
+		[ "$(driver_of "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # kernel log lines that must never appear
 kernel_trouble() { dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection' || true; }
 
