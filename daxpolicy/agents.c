@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "agents.h"
 #include "cleanup.h"
+#include "match.h"
 #include "sysroot.h"
 #include "util.h"
 
@@ -99,7 +100,63 @@ static void scan_rules_dir(const struct dp_ctx *c, const char *dir, struct seen_
 	}
 }
 
-void agents_find(const struct dp_ctx *c, const struct snapshot *snap, struct agent_warnings *w)
+/* What the kernel's own onlining gives a block, in online= words. */
+static enum online_policy kernel_online(const char *auto_online)
+{
+	if (strcmp(auto_online, "online_movable") == 0)
+		return ONLINE_MOVABLE;
+	if (strcmp(auto_online, "offline") == 0)
+		return ONLINE_OFFLINE;
+	return ONLINE_NORMAL;	/* online, online_kernel: a kernel zone, as a rule */
+}
+
+/*
+ * The kernel's onlining policy against online=: dax-policy onlines what it
+ * binds to kmem itself (auto-onlining off meanwhile), but memory kmem takes
+ * without it, devices the policy keeps, is onlined as the kernel chooses.
+ */
+static void explain_onlining(const struct snapshot *snap, const struct policy *p,
+			     struct agent_warnings *w)
+{
+	enum online_policy kernel = kernel_online(snap->auto_online);
+	char rules[256] = "", kept[256] = "";
+	const char *asked = NULL;
+
+	for (size_t i = 0; p && i < p->nrules; i++) {
+		const struct rule *r = &p->rules[i];
+
+		if (!mode_has_memory(rule_mode(r)) || rule_online(p, r) == kernel)
+			continue;
+		asked = online_name(rule_online(p, r));
+		str_printf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s%s",
+			   rules[0] ? ", " : "", r->name);
+	}
+	for (size_t i = 0; p && i < snap->n; i++) {
+		const struct dax_device *d = &snap->devs[i];
+		const struct rule *r = match_first(p, d);
+		enum dax_mode want = r ? rule_mode(r) : default_mode(p);
+
+		if (want == MODE_KEEP && mode_has_memory(d->mode) && d->mem.online)
+			str_printf(kept + strlen(kept), sizeof(kept) - strlen(kept), "%s%s",
+				   kept[0] ? ", " : "", d->name);
+	}
+	add(w, "the kernel onlines hot-added memory itself (auto_online_blocks=%s: %s)%s",
+	    snap->auto_online,
+	    kernel == ONLINE_MOVABLE ? "movable" : "in a zone it picks, Normal as a rule",
+	    rules[0] || kept[0] ? "" : "; no device of this policy is affected");
+	if (rules[0])
+		add(w, "rule %s asks online=%s, not what the kernel's onlining gives: dax-policy "
+		       "binds kmem with auto-onlining off and onlines the blocks itself, as asked",
+		    rules, asked);
+	if (kept[0])
+		add(w, "%s: mode keep, system RAM onlined as the kernel chose; online= has no say. "
+		       "For movable memory give it a rule with mode = system-ram, online = movable, "
+		       "or boot with memhp_default_state=online_movable",
+		    kept);
+}
+
+void agents_find(const struct dp_ctx *c, const struct snapshot *snap, const struct policy *p,
+		 struct agent_warnings *w)
 {
 	_cleanup_free_ char(*names)[NAME_MAX + 1] = calloc(UDEV_RULES_MAX, sizeof(*names));
 	struct seen_names seen = { .name = names };
@@ -108,7 +165,5 @@ void agents_find(const struct dp_ctx *c, const struct snapshot *snap, struct age
 	for (size_t i = 0; names && i < ARRAY_SIZE(rules_dirs); i++)
 		scan_rules_dir(c, rules_dirs[i], &seen, w);
 	if (snap->auto_online[0] && strcmp(snap->auto_online, "offline") != 0)
-		add(w, "the kernel onlines hotplugged memory by itself (auto_online_blocks=%s); "
-		       "system-ram blocks may land in another zone than online= asks",
-		    snap->auto_online);
+		explain_onlining(snap, p, w);
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "config.h"
 #include "ctx.h"
 #include "discover.h"
 
@@ -21,6 +22,9 @@ struct agent_warnings {
 	char msg[AGENT_WARNINGS_MAX][384];
 };
 
-void agents_find(const struct dp_ctx *c, const struct snapshot *snap, struct agent_warnings *out);
+/* Warnings for status and check; P (may be NULL) says which devices and
+ * rules the kernel's own memory onlining affects. */
+void agents_find(const struct dp_ctx *c, const struct snapshot *snap, const struct policy *p,
+		 struct agent_warnings *out);
 
 #endif

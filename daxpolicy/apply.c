@@ -10,8 +10,10 @@
 #include "sysroot.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -83,12 +85,69 @@ static int leave_driver(const struct dp_ctx *c, const char *name, const char *dr
 	return 0;
 }
 
-/* Load DRIVER's module, new_id, then bind unless new_id already bound it
- * (6.1 attaches on new_id); verify the driver link. */
+/* The devices unbound right now: those a new_id may hand to its driver. */
+static size_t unbound_devices(const struct dp_ctx *c, char (**names)[DAX_NAME_MAX])
+{
+	_cleanup_closedir_ DIR *dir = sysroot_opendir(c, DAX_DEVICES);
+	struct dirent *de;
+	size_t n = 0, cap = 0;
+
+	*names = NULL;
+	while (dir && (de = readdir(dir))) {
+		char drv[DRIVER_NAME_MAX];
+
+		if (!dax_name_valid(de->d_name))
+			continue;
+		bus_bound_driver(c, de->d_name, drv, sizeof(drv));
+		if (drv[0])
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char(*nn)[DAX_NAME_MAX] = realloc(*names, ncap * sizeof(**names));
+
+			if (!nn)
+				break;
+			*names = nn;
+			cap = ncap;
+		}
+		str_copy((*names)[n++], DAX_NAME_MAX, de->d_name);
+	}
+	return n;
+}
+
+/* new_id made DRIVER take other devices than NAME: give them up again. */
+static void undo_collateral(const struct dp_ctx *c, const char *driver, const char *name,
+			    char (*was_unbound)[DAX_NAME_MAX], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char now[DRIVER_NAME_MAX];
+
+		if (strcmp(was_unbound[i], name) == 0)
+			continue;
+		bus_bound_driver(c, was_unbound[i], now, sizeof(now));
+		if (strcmp(now, driver) != 0)
+			continue;
+		log_warn(c, "%s: %s took it along with %s; unbinding it again", was_unbound[i],
+			 driver, name);
+		bus_driver_write(c, driver, "unbind", was_unbound[i], "unbind");
+	}
+}
+
+/*
+ * Load DRIVER's module and bind it. bind alone where the driver takes the
+ * device by itself (6.1's device_dax takes every device, 6.12's kmem and
+ * device_dax those of their type); new_id only where it does not. A new_id
+ * makes the bus offer the driver every unbound device it matches, not only
+ * this one, which would hand it devices kept unbound (mode none, or waiting
+ * for the policy): when it must be written, such binds are undone at once.
+ * 6.1 attaches on new_id; the bind after it then fails with EBUSY.
+ */
 static int join_driver(const struct dp_ctx *c, const char *name, const char *driver, char *err,
 		       size_t errlen)
 {
 	char now[DRIVER_NAME_MAX], auto_online[ATTR_MAX] = "";
+	_cleanup_free_ char(*was_unbound)[DAX_NAME_MAX] = NULL;
+	size_t nunbound;
 	int rc;
 
 	rc = modload_driver(c, driver, err, errlen);
@@ -99,6 +158,15 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 	    memory_auto_online_suspend(c, auto_online, sizeof(auto_online)) != 0)
 		log_warn(c, "%s: cannot turn the kernel's auto-onlining off; it onlines the memory first",
 			 name);
+	rc = bus_driver_write(c, driver, "bind", name, "bind");
+	bus_bound_driver(c, name, now, sizeof(now));
+	if (!c->dry_run && strcmp(now, driver) == 0) {
+		memory_auto_online_resume(c, auto_online);
+		return 0;
+	}
+	if (c->dry_run)
+		print_dry_run(c, "  if %s does not take %s by itself:", driver, name);
+	nunbound = unbound_devices(c, &was_unbound);
 	rc = bus_driver_write(c, driver, "new_id", name, "new_id");
 	if (rc) {
 		memory_auto_online_resume(c, auto_online);
@@ -106,11 +174,9 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 		return rc;
 	}
 	bus_bound_driver(c, name, now, sizeof(now));
-	if (!c->dry_run && strcmp(now, driver) == 0) {
-		memory_auto_online_resume(c, auto_online);
-		return 0;
-	}
-	rc = bus_driver_write(c, driver, "bind", name, "bind");
+	if (c->dry_run || strcmp(now, driver) != 0)
+		rc = bus_driver_write(c, driver, "bind", name, "bind");
+	undo_collateral(c, driver, name, was_unbound, nunbound);
 	memory_auto_online_resume(c, auto_online);
 	if (c->dry_run)
 		return 0;

@@ -68,6 +68,45 @@ static void read_ranges(const struct dp_ctx *c, struct dax_device *d, const char
 	}
 }
 
+/*
+ * The serial numbers of the CXL memory devices under DEV's memory: the CXL
+ * region whose address range holds it, that region's targets (endpoint
+ * decoders), the memory device of each decoder's port. Unlike region and
+ * dax device names, serials stay when regions are made again.
+ */
+static void read_cxl_serials(const struct dp_ctx *c, struct dax_device *d)
+{
+	_cleanup_closedir_ DIR *dir = NULL;
+	struct dirent *de;
+
+	d->ncxl = 0;
+	if (!d->nranges || !(dir = sysroot_opendir(c, CXL_DEVICES)))
+		return;
+	while ((de = readdir(dir))) {
+		uint64_t start, size;
+
+		if (strncmp(de->d_name, "region", 6) != 0 ||
+		    sysroot_read_u64(c, &start, CXL_DEVICES "/%s/resource", de->d_name) != 0 ||
+		    sysroot_read_u64(c, &size, CXL_DEVICES "/%s/size", de->d_name) != 0 ||
+		    d->ranges[0].start < start || d->ranges[0].start - start >= size)
+			continue;
+		for (int t = 0; t < CXL_SERIALS_MAX && d->ncxl < CXL_SERIALS_MAX; t++) {
+			char decoder[64], port[PATH_MAX], mem[64];
+			uint64_t serial;
+
+			if (sysroot_read(c, decoder, sizeof(decoder), CXL_DEVICES "/%s/target%d",
+					 de->d_name, t) != 0 || !decoder[0])
+				break;
+			if (sysroot_canonical(c, port, sizeof(port), CXL_DEVICES "/%s/..", decoder) ||
+			    sysroot_link_name(c, mem, sizeof(mem), "%s/uport", port) ||
+			    sysroot_read_u64(c, &serial, CXL_DEVICES "/%s/serial", mem))
+				continue;
+			d->cxl_serial[d->ncxl++] = serial;
+		}
+		return;
+	}
+}
+
 static void read_memory(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *d)
 {
 	struct dax_memory *m = &d->mem;
@@ -142,6 +181,7 @@ int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char
 	if (!d->resource && d->nranges)
 		d->resource = d->ranges[0].start;
 	read_memory(c, s, d);
+	read_cxl_serials(c, d);
 	if (sysroot_inode(c, &d->instance, "%s", dev) != 0)
 		d->instance = 0;
 	d->waiting = s->held && d->mode == MODE_UNBOUND &&

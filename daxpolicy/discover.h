@@ -21,6 +21,9 @@
 
 #define DAX_NAME_MAX 32
 #define DAX_RANGES_MAX 16
+/* CXL memory devices one dax device's memory can be interleaved over */
+#define CXL_SERIALS_MAX 16
+#define CXL_DEVICES "/sys/bus/cxl/devices"
 
 /* The memory blocks a device covers, as system RAM. */
 struct dax_memory {
@@ -47,6 +50,8 @@ struct dax_device {
 	char driver[DRIVER_NAME_MAX];	/* "" when unbound */
 	enum dax_mode mode;		/* current mode */
 	struct dax_memory mem;
+	uint64_t cxl_serial[CXL_SERIALS_MAX];	/* of the CXL memory devices it lies on */
+	int ncxl;
 	uint64_t instance;		/* inode of its sysfs directory (see hold.h) */
 	bool waiting;			/* appeared while the bus held, undecided (hold.h) */
 };

@@ -47,6 +47,12 @@ static bool parse_address(const char *text, union key_value *out, char *expected
 	       fail(expected, size, "expected an address, 0x... or decimal");
 }
 
+static bool parse_serial(const char *text, union key_value *out, char *expected, size_t size)
+{
+	return parse_u64(text, &out->u64) ||
+	       fail(expected, size, "expected a serial number, 0x... or decimal");
+}
+
 static bool parse_uuid(const char *text, union key_value *out, char *expected, size_t size)
 {
 	return uuid_parse(text, out->uuid) ||
@@ -161,6 +167,30 @@ static void path_describe(const struct key_setting *want, const struct dax_devic
 	snprintf(why, size, "path %s does not match '%s'", d->path, want->v.glob);
 }
 
+/* any of the CXL memory devices the device's memory lies on */
+static bool cxl_serial_holds(const union key_value *want, const struct dax_device *d)
+{
+	for (int i = 0; i < d->ncxl; i++)
+		if (d->cxl_serial[i] == want->u64)
+			return true;
+	return false;
+}
+
+static void cxl_serial_describe(const struct key_setting *want, const struct dax_device *d,
+				char *why, size_t size)
+{
+	char have[CXL_SERIALS_MAX * 20] = "";
+
+	for (int i = 0; i < d->ncxl; i++)
+		str_printf(have + strlen(have), sizeof(have) - strlen(have), "%s%#" PRIx64,
+			   i ? ", " : "", d->cxl_serial[i]);
+	if (!d->ncxl)
+		snprintf(why, size, "not on CXL memory (no CXL region holds it)");
+	else
+		snprintf(why, size, "CXL memory device serial %s is not %#" PRIx64, have,
+			 want->v.u64);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 const struct config_key config_keys[CONFIG_KEY_COUNT] = {
@@ -173,6 +203,8 @@ const struct config_key config_keys[CONFIG_KEY_COUNT] = {
 			   resource_describe },
 	[KEY_UUID] = { "uuid", SECTION_RULE, parse_uuid, uuid_holds, uuid_describe },
 	[KEY_PATH] = { "path", SECTION_RULE, parse_path_glob, path_holds, path_describe },
+	[KEY_CXL_SERIAL] = { "cxl-serial", SECTION_RULE, parse_serial, cxl_serial_holds,
+			     cxl_serial_describe },
 	[KEY_MODE] = { "mode", SECTION_DEFAULTS | SECTION_RULE, parse_mode, NULL, NULL },
 	[KEY_ONLINE] = { "online", SECTION_DEFAULTS | SECTION_RULE, parse_online, NULL, NULL },
 };

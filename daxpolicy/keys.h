@@ -30,6 +30,7 @@ enum config_key_id {
 	KEY_RESOURCE,
 	KEY_UUID,
 	KEY_PATH,
+	KEY_CXL_SERIAL,
 	MATCH_KEY_COUNT,		/* the keys before this one match devices */
 	KEY_MODE = MATCH_KEY_COUNT,
 	KEY_ONLINE,
@@ -41,7 +42,7 @@ union key_value {
 	char glob[VALUE_MAX];		/* device, path */
 	struct intset set;		/* region, numa-node */
 	struct size_spec size;		/* size */
-	uint64_t u64;			/* resource */
+	uint64_t u64;			/* resource, cxl-serial */
 	char uuid[UUID_STR_LEN + 1];	/* uuid, lower case */
 	enum dax_mode mode;		/* mode */
 	enum online_policy online;	/* online */

@@ -187,12 +187,15 @@ static int cmd_check(const struct options *o, const struct policy *p)
 {
 	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
 	bool have_snap = discover_all(&o->ctx, &snap) == 0;
+	struct agent_warnings agents = { 0 };
 
 	if (o->ndevices) {
 		log_error(&o->ctx, "check takes no device");
 		return EXIT_USAGE;
 	}
-	report_rules(stdout, o->json, p, have_snap ? &snap : NULL);
+	if (have_snap)
+		agents_find(&o->ctx, &snap, p, &agents);
+	report_rules(stdout, o->json, p, have_snap ? &snap : NULL, &agents);
 	return EXIT_OK;
 }
 
@@ -274,7 +277,7 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	if (!outcomes)
 		return EXIT_FAILED;
 	rc = apply_or_assess(o, p, &snap, &plan, apply, outcomes);
-	agents_find(c, &snap, &agents);
+	agents_find(c, &snap, p, &agents);
 	r = (struct report){
 		.out = stdout, .json = o->json, .apply = apply, .dry_run = c->dry_run,
 		.verbose = c->verbosity >= VERBOSITY_VERBOSE, .policy = p, .plan = &plan,

@@ -191,7 +191,8 @@ static size_t rule_matches_count(const struct rule *rule, const struct snapshot 
 	return n;
 }
 
-void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap)
+void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap,
+		  const struct agent_warnings *agents)
 {
 	json_object *top = NULL, *rules = NULL;
 
@@ -260,9 +261,17 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 		}
 	}
 	if (json) {
+		json_object *warn = json_object_new_array();
+
+		for (size_t i = 0; agents && i < agents->n; i++)
+			json_object_array_add(warn, json_object_new_string(agents->msg[i]));
 		json_object_object_add(top, "rules", rules);
+		json_object_object_add(top, "warnings", warn);
 		print_json(out, top);
+		return;
 	}
+	for (size_t i = 0; agents && i < agents->n; i++)
+		fprintf(out, "warning: %s\n", agents->msg[i]);
 }
 
 void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e)

@@ -26,7 +26,8 @@ struct report {
 /* The device table (status, apply). */
 void report_devices(const struct report *r);
 /* Every rule of the policy, in order (check). */
-void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap);
+void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap,
+		  const struct agent_warnings *agents);
 /* Which rule matched DEV and why each earlier one did not (explain). */
 void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e);
 

@@ -14,7 +14,7 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; printf '#   got:  %s\n#   want: %s\n' "$2" "$3" | head -40; fi; }
-has() { if grep -qF -- "$3" <<< "$2"; then ok "$1"; else notok "$1"; printf '#   missing: %s\n#   in: %s\n' "$3" "$2" | head -40; fi; }
+has() { if [[ $2 == *"$3"* ]]; then ok "$1"; else notok "$1"; printf '#   missing: %s\n#   in: %s\n' "$3" "$2" | head -40; fi; }
 
 # a writable copy of a fixture, with /run for the lock
 fixture() {
@@ -130,10 +130,11 @@ want='dax1.0: system-ram -> devdax
   write offline    offline > /sys/devices/system/memory/memory59/state
   write remove_id  dax1.0 > /sys/bus/dax/drivers/kmem/remove_id
   write unbind     dax1.0 > /sys/bus/dax/drivers/kmem/unbind
-  write scrub      dax1.0 > /sys/bus/dax/drivers/device_dax/remove_id
+  write bind       dax1.0 > /sys/bus/dax/drivers/device_dax/bind
+  if device_dax does not take dax1.0 by itself:
   write new_id     dax1.0 > /sys/bus/dax/drivers/device_dax/new_id
   write bind       dax1.0 > /sys/bus/dax/drivers/device_dax/bind'
-has "dry-run: system-ram -> devdax offlines every block first" "$out" "$want"
+has "dry-run: system-ram -> devdax offlines every block first, bind before new_id" "$out" "$want"
 is "dry-run wrote nothing" "$(cat "$root/sys/devices/system/memory/memory56/state")" "online"
 
 # --- busy: a process maps /dev/dax3.0 ---
@@ -276,6 +277,24 @@ echo offline > "$m/auto_online_blocks"
 out=$("$dp" -v --root "$root" --config "$keep" apply 2>&1)
 has "a killed run's auto-onlining is put back by the next" "$out" "setting it back to online"
 is "  it is online again" "$(cat "$m/auto_online_blocks")" online
+
+# --- the kernel's own onlining against online= (6.12 onlines hot-added memory) ---
+root=$(fixture mixed)
+echo online > "$root/sys/devices/system/memory/auto_online_blocks"
+ram0=$(conf ram0.conf <<'EOF'
+[rule ram]
+device = dax0.0
+mode = system-ram
+EOF
+)
+out=$("$dp" --root "$root" --config "$ram0" check 2>&1)
+has "check: the kernel's onlining named" "$out" "warning: the kernel onlines hot-added memory itself (auto_online_blocks=online: in a zone it picks, Normal as a rule)"
+has "check: a rule asking another zone, and what dax-policy does" "$out" "rule ram asks online=movable, not what the kernel's onlining gives: dax-policy binds kmem with auto-onlining off"
+has "check: a kept device the kernel onlined, and what to do" "$out" "dax1.0: mode keep, system RAM onlined as the kernel chose; online= has no say. For movable memory give it a rule"
+out=$("$dp" --root "$root" --config "$ram0" status 2>&1)
+has "status says the same" "$out" "memhp_default_state=online_movable"
+out=$("$dp" --root "$root" --config "$ram0" --json check 2>&1)
+is "check --json carries it as warnings" "$(jq -r '.warnings | length' <<< "$out")" 3
 
 echo "1..$n"
 [ "$failed" = 0 ]

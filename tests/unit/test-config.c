@@ -163,7 +163,7 @@ static void test_errors(void)
 	    "t.conf:2: unknown key 'colour' in [defaults]; expected mode or online\n");
 	bad("[rule a]\nmode = devdax\nnode = 1\n",
 	    "t.conf:3: unknown key 'node' in [rule a]; expected device, region, numa-node, size, "
-	    "resource, uuid, path, mode or online\n");
+	    "resource, uuid, path, cxl-serial, mode or online\n");
 	bad("[rule a]\nmode = devdax\n[rule a]\nmode = devdax\n",
 	    "t.conf:3: rule 'a' is already defined at t.conf:1\n");
 	bad("[rule a]\nmode = devdax\nmode = kmem\n",

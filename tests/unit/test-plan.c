@@ -96,6 +96,24 @@ static void test_match_keys(void)
 	d.uuid[0] = '\0';
 	tap_ok(!match_rule(&p.rules[13], &d), "no uuid never matches uuid");
 	policy_free(&p);
+
+	/* a device on a CXL region interleaved over two memory devices */
+	p = load("[rule cxl-yes]\ncxl-serial = 0x1234567890abcdef\nmode = fsdev\n"
+		 "[rule cxl-dec]\ncxl-serial = 42\nmode = fsdev\n"
+		 "[rule cxl-no]\ncxl-serial = 0x99\nmode = fsdev\n");
+	tap_ok(!match_rule(&p.rules[0], &d), "not on CXL memory: cxl-serial never matches");
+	match_key(&p.rules[0], KEY_CXL_SERIAL, &d, why, sizeof(why));
+	tap_is_str(why, "not on CXL memory (no CXL region holds it)", "cxl-serial reason, no CXL");
+	d.cxl_serial[0] = 42;
+	d.cxl_serial[1] = 0x1234567890abcdefULL;
+	d.ncxl = 2;
+	tap_ok(match_rule(&p.rules[0], &d), "cxl-serial matches one of the interleaved devices");
+	tap_ok(match_rule(&p.rules[1], &d), "cxl-serial in decimal");
+	tap_ok(!match_rule(&p.rules[2], &d), "another serial does not match");
+	match_key(&p.rules[2], KEY_CXL_SERIAL, &d, why, sizeof(why));
+	tap_is_str(why, "CXL memory device serial 0x2a, 0x1234567890abcdef is not 0x99",
+		   "cxl-serial reason");
+	policy_free(&p);
 }
 
 static const struct plan_entry *plan_for(struct policy *p, struct snapshot *s, const char *name,

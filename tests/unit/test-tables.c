@@ -69,7 +69,7 @@ static void test_keys(void)
 	config_key_list(SECTION_DEFAULTS, buf, sizeof(buf));
 	tap_is_str(buf, "mode or online", "[defaults] keys, generated");
 	config_key_list(SECTION_RULE, buf, sizeof(buf));
-	tap_is_str(buf, "device, region, numa-node, size, resource, uuid, path, mode or online",
+	tap_is_str(buf, "device, region, numa-node, size, resource, uuid, path, cxl-serial, mode or online",
 		   "[rule] keys, generated");
 }
 

@@ -8,8 +8,6 @@
 # kernel sends it. Runs last in its boot: the reproduction on 6.1 leaves a
 # WARN in the kernel log.
 . ./lib.sh
-# the kernel alone: no dax-policy@ unit for the devices this scenario makes
-systemctl mask --runtime --quiet dax-policy@.service
 hmems=$(for d in dax0.0 dax1.0 dax2.0; do basename "$(readlink -f /sys/bus/dax/devices/$d/..)"; done)
 
 # --- the real fsdev_dax loaded before the devices appear ---
@@ -70,4 +68,10 @@ is "bug reproduced: devdax mmap of dax2.0 fails (as ndctl's device-dax test did)
 reload_order fsdev_dax
 is "fixed again with the real fsdev_dax: dax2.0 in device_dax" "$(driver_of dax2.0)" device_dax
 is "devdax mmap works again" "$("$daxmap" mmap-errno /dev/dax2.0)" ok
+# region 2 as the kernel made it, for the scenarios after this one
+move dax2.0 ""
+echo "$h" > /sys/bus/platform/drivers/hmem/unbind
+echo "$h" > /sys/bus/platform/drivers/hmem/bind
+udevadm settle
+is "region $h back as the kernel made it: dax2.0 in $hmem_default" "$(driver_of dax2.0)" "$hmem_default"
 finish

@@ -3,7 +3,8 @@
 # service enabled; coexistence with daxctl's udev rule and auto-onlining.
 . ./lib.sh
 
-is "service not enabled: dax1.0 as the kernel put it at boot" "$(driver_of dax1.0)" "$hmem_default"
+is "dax-policy.service is not enabled in this boot" "$(systemctl is-enabled dax-policy.service)" disabled
+is "nothing holds new devices" "$(cat /sys/bus/dax/drivers_autoprobe)" 1
 start_in_devdax dax0.0 dax1.0 dax2.0
 write_config <<'CONF'
 [rule ram]
