@@ -507,7 +507,9 @@ static ssize_t bind_store(struct device_driver *drv, const char *buf, size_t cou
 	put_device(dev);
 	return rc ? rc : count;
 }
-static DRIVER_ATTR_WO(bind);
+/* as the driver core's own: unbinding from a driver attribute is no lock inversion */
+static struct driver_attribute driver_attr_bind =
+	__ATTR_IGNORE_LOCKDEP(bind, 0200, NULL, bind_store);
 
 static ssize_t unbind_store(struct device_driver *drv, const char *buf, size_t count)
 {
@@ -521,6 +523,9 @@ static ssize_t unbind_store(struct device_driver *drv, const char *buf, size_t c
 		mutex_lock(&fsdev_lock);
 		fs = fsdev_find_bound(to_dev_dax(dev));
 		rc = fs && fs->holder ? -EBUSY : 0;
+		/* no claim may slip in between this check and the unbind */
+		if (fs && !rc)
+			fs->bound = false;
 		mutex_unlock(&fsdev_lock);
 		if (rc)
 			dev_info(dev, "unbind refused: a filesystem holds the device\n");
@@ -530,7 +535,8 @@ static ssize_t unbind_store(struct device_driver *drv, const char *buf, size_t c
 	put_device(dev);
 	return rc ? rc : count;
 }
-static DRIVER_ATTR_WO(unbind);
+static struct driver_attribute driver_attr_unbind =
+	__ATTR_IGNORE_LOCKDEP(unbind, 0200, NULL, unbind_store);
 
 static int __init fsdev_dax_init(void)
 {

@@ -22,7 +22,7 @@ daxctl disable-device dax2.0
 daxctl list -iDRM
 python3 "$here/capture-sysfs.py" "$out/mixed"
 # fsdev: dax0.0 given to fsdev_dax (the module from the build tree)
-insmod "$DAXTEST_BUILD/kernel/fsdev_dax.ko"
+insmod "$DAXTEST_BUILD/kernel/$(uname -r)/fsdev_dax.ko"
 echo dax0.0 > /sys/bus/dax/drivers/device_dax/remove_id
 echo dax0.0 > /sys/bus/dax/drivers/device_dax/unbind
 echo dax0.0 > /sys/bus/dax/drivers/fsdev_dax/new_id

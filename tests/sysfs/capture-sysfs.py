@@ -60,6 +60,32 @@ def files_of(path, out):
         copy(p, out, 0)
 
 
+def capture_cxl(out):
+    """CXL regions, their target decoders' ports and memory devices: what
+    the cxl-serial key reads."""
+    devs = "/sys/bus/cxl/devices"
+    if not os.path.isdir(devs):
+        return
+    copy(devs, out, 1)
+    for name in sorted(os.listdir(devs)):
+        if not name.startswith("region"):
+            continue
+        region = os.path.realpath(os.path.join(devs, name))
+        files_of(region, out)
+        t = 0
+        while os.path.exists("%s/target%d" % (region, t)):
+            decoder = open("%s/target%d" % (region, t)).read().strip()
+            t += 1
+            if not decoder:
+                break
+            real = os.path.realpath(os.path.join(devs, decoder))
+            files_of(real, out)
+            port = os.path.dirname(real)
+            files_of(port, out)
+            if os.path.islink(port + "/uport"):
+                files_of(os.path.realpath(port + "/uport"), out)
+
+
 def main():
     out = os.path.abspath(sys.argv[1])
     copy("/sys/bus/dax", out, 3)
@@ -86,6 +112,7 @@ def main():
             mb = "%s/memory%d" % (memsys, idx)
             if os.path.isdir(mb):
                 copy(mb, out, 1)
+    capture_cxl(out)
     for drv in ("device_dax", "kmem", "fsdev_dax"):
         p = "/sys/module/" + drv
         if os.path.isdir(p):

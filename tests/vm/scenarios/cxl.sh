@@ -42,4 +42,6 @@ echo "# the namespace came back from its labels as $dev2"
 check "the new $dev2 reaches fsdev by itself" wait_driver "$dev2" fsdev_dax 60
 check "no dax-policy@ unit failed" sh -c "! journalctl -b -o cat | grep -q 'Failed to start dax-policy@'"
 is "no warning, BUG or oops in the kernel log" "$(kernel_trouble)" ""
+# what dax-policy reads here, for tests/sysfs/cxl (see tests/sysfs/README.md)
+python3 ../../sysfs/capture-sysfs.py /daxtest/fixtures/cxl
 finish

@@ -10,7 +10,7 @@
 is "dax-policy.service failed" "$(systemctl is-failed dax-policy.service)" failed
 journalctl -b -o cat --no-pager -u dax-policy.service > /tmp/svc.log
 sed 's/^/#   /' /tmp/svc.log
-check "the journal names the broken line" grep -q "broken.conf:7: bad value for online: 'sideways'" /tmp/svc.log
+check "the journal names the broken line" grep -q "broken.conf:6: bad value for online: 'sideways'" /tmp/svc.log
 for d in dax0.0 dax1.0 dax2.0; do
 	is "$d got the kernel's own choice" "$(driver_of $d)" "$hmem_default"
 	check "the journal says so for $d" grep -q "$d: no policy decision; the kernel's own choice" /tmp/svc.log
