@@ -192,6 +192,9 @@ static void unknown_key(struct ini *ini, const struct schema *s, const char *nam
 	if (s->sec == SEC_DEFAULTS) {
 		config_key_list(SECTION_DEFAULTS, keys, sizeof(keys));
 		ini_error(ini, "unknown key '%s' in [defaults]; expected %s", name, keys);
+	} else if (s->sec == SEC_BAD) {
+		config_key_list(SECTION_DEFAULTS | SECTION_RULE, keys, sizeof(keys));
+		ini_error(ini, "unknown key '%s'; expected %s", name, keys);
 	} else {
 		config_key_list(SECTION_RULE, keys, sizeof(keys));
 		ini_error(ini, "unknown key '%s' in [rule %s]; expected %s", name, s->rule->name,
@@ -208,9 +211,10 @@ static void on_key(struct ini *ini, void *data, const char *name, const char *va
 	union key_value v;
 	int k;
 
-	/* a bad header was already reported; its keys add nothing */
+	/* under a bad header (already reported) keys are still checked, so
+	 * that one run shows every error, but kept nowhere */
 	if (s->sec == SEC_BAD)
-		return;
+		section = SECTION_DEFAULTS | SECTION_RULE;
 	k = config_key_lookup(name);
 	if (k < 0 || !(config_keys[k].sections & section)) {
 		unknown_key(ini, s, name);
@@ -232,6 +236,8 @@ static void on_key(struct ini *ini, void *data, const char *name, const char *va
 		ini_error(ini, "bad value for %s: '%s': %s", name, value, expected);
 		return;
 	}
+	if (s->sec == SEC_BAD)
+		return;
 	s->set->key[k].line = ini->line;
 	s->set->key[k].v = v;
 	str_copy(s->set->key[k].text, sizeof(s->set->key[k].text), value);

@@ -18,6 +18,12 @@ static bool fail(char *expected, size_t size, const char *what)
 
 static bool parse_glob(const char *text, union key_value *out, char *expected, size_t size)
 {
+	const char *problem = glob_problem(text);
+
+	if (problem) {
+		snprintf(expected, size, "expected a shell glob: %s", problem);
+		return false;
+	}
 	return str_copy(out->glob, sizeof(out->glob), text) ||
 	       fail(expected, size, "expected a shell glob");
 }
