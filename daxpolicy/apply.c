@@ -202,7 +202,7 @@ static bool leave_safely(const struct run *run, struct change *ch)
 		log_warn(c, "%s: --force: switching although in use by %s", d->name, who);
 	}
 	if (mode_has_memory(ch->from) &&
-	    memory_offline_all(c, run->snap, d, ch->err, sizeof(ch->err)) != 0) {
+	    memory_offline_all(c, d, ch->err, sizeof(ch->err)) != 0) {
 		o->state = STATE_BUSY;
 		snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays %s",
 			 ch->err, d->name, mode_name(ch->from));
@@ -232,8 +232,7 @@ static int online_new_memory(const struct run *run, struct change *ch)
 	discover_refresh(run->c, run->snap, ch->dev);
 	if (!mode_has_memory(ch->e->want))
 		return 0;
-	return memory_set_online(run->c, run->snap, ch->dev, ch->e->online, ch->err,
-				 sizeof(ch->err));
+	return memory_set_online(run->c, ch->dev, ch->e->online, ch->err, sizeof(ch->err));
 }
 
 /* Step 5: what is the device really now. */
@@ -284,7 +283,7 @@ static void put_back(const struct run *run, struct change *ch)
 										    : ONLINE_NORMAL;
 
 		discover_refresh(c, run->snap, d);
-		if (memory_set_online(c, run->snap, d, was, err, sizeof(err)) != 0)
+		if (memory_set_online(c, d, was, err, sizeof(err)) != 0)
 			log_error(c, "%s: could not online memory again: %s", d->name, err);
 	}
 	discover_refresh(c, run->snap, d);
@@ -336,7 +335,7 @@ static void fix_memory(const struct run *run, const struct plan_entry *e, struct
 	char err[STEP_ERR_MAX] = "";
 	int rc;
 
-	rc = memory_set_online(c, run->snap, &o->dev, e->online, err, sizeof(err));
+	rc = memory_set_online(c, &o->dev, e->online, err, sizeof(err));
 	if (c->dry_run) {
 		o->state = STATE_DRIFT;
 		snprintf(o->msg, sizeof(o->msg), "would online memory %s", online_name(e->online));
@@ -444,9 +443,9 @@ static int apply_entries(const struct run *run, const struct plan_entry *e, size
 /* Plan entry E again from what its device is now. */
 static void replan(const struct run *run, const struct policy *p, struct plan_entry *e)
 {
-	struct dax_device now;
+	struct dax_device now = e->dev;
 
-	discover_device(run->c, run->snap, e->dev.name, &now);
+	discover_refresh(run->c, run->snap, &now);
 	plan_device(p, &now, e);
 }
 

@@ -277,5 +277,31 @@ out=$("$dp" -v --root "$root" --config "$keep" apply 2>&1)
 has "a killed run's auto-onlining is put back by the next" "$out" "setting it back to online"
 is "  it is online again" "$(cat "$m/auto_online_blocks")" online
 
+# --- crafted sysfs trees (tests/sysfs/hostile, and copies made here) ---
+out=$(timeout 20 "$dp" --root "$src/sysfs/hostile" --config "$tmp/none.conf" status 2>&1); is "hostile tree: status exits 4, in time" "$?" 4
+has "  a mapping over the whole address space is refused" "$out" "dax0.0: error: mapping0 0x0-0xffffffffffffffff is not a range of physical memory"
+has "  no mappingN, unreadable resource: refused, not guessed at 0" "$out" "dax1.0: error: no mappingN and no readable resource: its range is unknown"
+has "  an unreadable size says so" "$out" "dax2.0: error: cannot read its size: No such file or directory"
+root=$(fixture hostile)
+out=$("$dp" --root "$root" --config "$mem" apply --dry-run 2>&1); is "hostile tree: apply refuses dax1.0: exit 3" "$?" 3
+if grep -q "memory[0-3]/state" <<< "$out"; then notok "  memory0-3, no dax device's, are never offlined"; else ok "  memory0-3, no dax device's, are never offlined"; fi
+root=$(fixture mixed)
+echo 1 > "$root/sys/devices/system/memory/block_size_bytes"
+out=$(timeout 20 "$dp" --root "$root" --config "$mem" status 2>&1); is "block_size_bytes=1: status in time, exit 4" "$?" 4
+has "  the kmem device says why" "$out" "dax1.0: error: its memory cannot be counted: memory block size '1' is not a power of two of 16M or more"
+root=$(fixture mixed)
+rm "$root/sys/devices/platform/hmem.0/dax0.0/size"
+mkfifo "$root/sys/devices/platform/hmem.0/dax0.0/size"
+out=$(timeout 20 "$dp" --root "$root" --config "$none" apply --dry-run 2>&1); is "a FIFO as an attribute: no hang, exit 3" "$?" 3
+has "  refused with the reason" "$out" "dax0.0: error: cannot read its size: Invalid argument"
+root=$(fixture mixed)
+mkdir -p "$tmp/root2/sys/devices/platform/hmem.5"
+cp -a "$root/sys/devices/platform/hmem.0/dax0.0" "$tmp/root2/sys/devices/platform/hmem.5/dax5.0"
+ln -s ../../../../../root2/sys/devices/platform/hmem.5/dax5.0 "$root/sys/bus/dax/devices/dax5.0"
+json=$("$dp" --root "$root" --config "$none" status --json dax5.0)
+is "a device whose sysfs path leaves --root (a sibling with the root's name as prefix)" \
+	"$(jq -r '.devices[0] | .state + ": " + .message + " " + .path' <<< "$json")" "error: its sysfs directory is outside --root "
+rm -rf "$tmp/root2"
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -34,6 +34,9 @@ static struct dax_device dev(const char *name, int region, uint64_t size, int no
 	d.nranges = 1;
 	d.ranges[0].start = resource;
 	d.ranges[0].end = resource + size - 1;
+	/* 128 MiB blocks, as discovery counts them (whole blocks of the range) */
+	d.mem.block_size = 128ULL << 20;
+	d.mem.nblocks = (int)(size / d.mem.block_size);
 	snprintf(d.path, sizeof(d.path), "/sys/devices/platform/hmem.%d/%s", region, name);
 	str_copy(d.driver, sizeof(d.driver), driver);
 	d.mode = mode_from_driver(driver);
