@@ -250,18 +250,10 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
 	_cleanup_(plan_free) struct plan plan = { 0 };
 	_cleanup_free_ struct outcome *outcomes = NULL;
-	_cleanup_close_ int lock = -1;
 	struct agent_warnings agents;
 	struct report r;
 	int rc;
 
-	/* take the lock before looking, so we plan from what the previous run left */
-	if (apply && !c->dry_run) {
-		lock = run_lock(c);
-		if (lock < 0)
-			log_warn(c, "cannot take " RUN_LOCK ": %s; going on without it",
-				 strerror(-lock));
-	}
 	if (load_snapshot(o, &snap))
 		return EXIT_FAILED;
 	if (!devices_present(o, &snap))
@@ -413,15 +405,19 @@ struct command {
 	const char *name;
 	int (*run)(const struct options *o, const struct policy *p);
 	bool needs_policy;	/* hold and release work without (a valid) one */
+	/* Takes the run lock before the configuration is read (but not for
+	 * --dry-run), so that a run that waited applies the policy as it is
+	 * when its turn comes. hold and release lock by themselves. */
+	bool lock_first;
 };
 
 static const struct command commands[] = {
-	{ "apply", cmd_apply, true },
-	{ "status", cmd_status, true },
-	{ "check", cmd_check, true },
-	{ "explain", cmd_explain, true },
-	{ "hold", cmd_hold, false },
-	{ "release", cmd_release, false },
+	{ "apply", cmd_apply, true, true },
+	{ "status", cmd_status, true, false },
+	{ "check", cmd_check, true, false },
+	{ "explain", cmd_explain, true, false },
+	{ "hold", cmd_hold, false, false },
+	{ "release", cmd_release, false, false },
 };
 
 static const struct command *find_command(const char *name)
@@ -442,6 +438,7 @@ int main(int argc, char **argv)
 {
 	_cleanup_(options_free) struct options o = { 0 };
 	_cleanup_(policy_free) struct policy policy;
+	_cleanup_close_ int lock = -1;
 	const struct command *cmd;
 
 	policy_init(&policy);
@@ -456,6 +453,15 @@ int main(int argc, char **argv)
 	if (!cmd) {
 		log_error(&o.ctx, "unknown command '%s'; try 'dax-policy --help'", o.command);
 		return EXIT_USAGE;
+	}
+	/* without the lock nothing may change: another run could interleave */
+	if (cmd->lock_first && !o.ctx.dry_run) {
+		lock = run_lock(&o.ctx);
+		if (lock < 0) {
+			log_error(&o.ctx, "cannot take " RUN_LOCK ": %s; nothing changed",
+				  strerror(-lock));
+			return EXIT_FAILED;
+		}
 	}
 	if (cmd->needs_policy && policy_load(&policy, o.config, true) < 0) {
 		log_error(&o.ctx, "configuration has %u error%s; nothing %s", policy.ini.nerrors,

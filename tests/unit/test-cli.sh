@@ -277,6 +277,36 @@ out=$("$dp" -v --root "$root" --config "$keep" apply 2>&1)
 has "a killed run's auto-onlining is put back by the next" "$out" "setting it back to online"
 is "  it is online again" "$(cat "$m/auto_online_blocks")" online
 
+# --- the run lock: none, no change; taken before the policy is read ---
+for what in symlink directory "no /run"; do
+	root=$(fixture mixed)
+	case $what in
+	symlink) ln -s /tmp/elsewhere "$root/run/dax-policy.lock" ;;
+	directory) mkdir "$root/run/dax-policy.lock" ;;
+	"no /run") rm -rf "$root/run" ;;
+	esac
+	out=$("$dp" -q --root "$root" --config "$none" apply 2>&1); is "lock path a $what: exit 3" "$?" 3
+	has "  says so, even with -q" "$out" "cannot take /run/dax-policy.lock"
+	is "  nothing changed" "$(drv device_dax remove_id)$(drv device_dax unbind)$(drv kmem remove_id)" ""
+done
+root=$(fixture mixed)
+waiting=$(conf waiting.conf <<'EOF'
+[rule r]
+device = dax0.0
+mode = devdax
+EOF
+)
+exec 9> "$root/run/dax-policy.lock"
+flock 9
+"$dp" --root "$root" --config "$waiting" apply >/dev/null 2>&1 &
+pid=$!
+sleep 1
+cat "$none" > "$waiting"	# the policy changes while the run waits for the lock
+flock -u 9
+exec 9>&-
+wait $pid
+is "a run that waited for the lock applies the policy as it is then" "$(drv device_dax unbind)" dax0.0
+
 # --- crafted sysfs trees (tests/sysfs/hostile, and copies made here) ---
 out=$(timeout 20 "$dp" --root "$src/sysfs/hostile" --config "$tmp/none.conf" status 2>&1); is "hostile tree: status exits 4, in time" "$?" 4
 has "  a mapping over the whole address space is refused" "$out" "dax0.0: error: mapping0 0x0-0xffffffffffffffff is not a range of physical memory"
