@@ -44,12 +44,30 @@ struct change {
 
 /* ---- drivers ------------------------------------------------------------ */
 
+/* Take NAME out of the id list of every managed driver but SKIP1 and SKIP2
+ * (either may be NULL or ""): no later probe may bind it there. */
+static void scrub_ids(const struct dp_ctx *c, const char *name, const char *skip1,
+		      const char *skip2)
+{
+	const struct mode_info *m;
+
+	for (size_t i = 0; (m = mode_at(i)); i++) {
+		const char *other = m->driver;
+
+		if (!other || (skip1 && strcmp(other, skip1) == 0) ||
+		    (skip2 && strcmp(other, skip2) == 0))
+			continue;
+		/* removing an id the driver does not hold is a no-op */
+		if (bus_driver_registered(c, other))
+			bus_driver_write(c, other, "remove_id", name, "scrub");
+	}
+}
+
 /* Leave DRIVER (remove_id, then unbind), and take NAME out of the id list of
  * every other managed driver except KEEP_ID's. */
 static int leave_driver(const struct dp_ctx *c, const char *name, const char *driver,
 			const char *keep_id, char *err, size_t errlen)
 {
-	const struct mode_info *m;
 	int rc;
 
 	if (driver && *driver) {
@@ -70,16 +88,7 @@ static int leave_driver(const struct dp_ctx *c, const char *name, const char *dr
 			return rc;
 		}
 	}
-	for (size_t i = 0; (m = mode_at(i)); i++) {
-		const char *other = m->driver;
-
-		if (!other || (driver && strcmp(other, driver) == 0) ||
-		    (keep_id && strcmp(other, keep_id) == 0))
-			continue;
-		/* removing an id the driver does not hold is a no-op */
-		if (bus_driver_registered(c, other))
-			bus_driver_write(c, other, "remove_id", name, "scrub");
-	}
+	scrub_ids(c, name, driver, keep_id);
 	return 0;
 }
 
@@ -278,6 +287,10 @@ static void put_back(const struct run *run, struct change *ch)
 		/* still bound (the unbind was refused): give back the id remove_id took */
 		bus_driver_write(c, now, "new_id", d->name, "restore");
 	}
+	/* whatever it is bound to by now, no other driver keeps an id this
+	 * change wrote (a new_id whose bind failed would catch the next probe) */
+	bus_bound_driver(c, d->name, now, sizeof(now));
+	scrub_ids(c, d->name, now, NULL);
 	if (mode_has_memory(ch->from) && ch->old_mem.online) {
 		enum online_policy was = ch->old_mem.movable == ch->old_mem.online ? ONLINE_MOVABLE
 										    : ONLINE_NORMAL;

@@ -192,6 +192,18 @@ is "failed new_id: exit 3" "$?" 3
 has "  undone, named" "$out" "dax1.0: error: new_id on device_dax failed: Input/output error; switching system-ram -> devdax undone, device is system-ram"
 is "  new_id file untouched" "$(drv device_dax new_id)" ""
 
+ram2=$(conf ram2.conf <<'EOF'
+[rule r]
+device = dax2.0
+mode = system-ram
+EOF
+)
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_FAIL=bind hooked --root "$root" --config "$ram2" apply dax2.0 2>&1)
+is "unbound -> system-ram, bind fails: exit 3" "$?" 3
+has "  undone" "$out" "switching unbound -> system-ram undone, device is unbound"
+is "  the new_id written to kmem is scrubbed: no later probe binds it there" "$(drv kmem new_id)/$(drv kmem remove_id)" "dax2.0/dax2.0"
+
 # --- memory that cannot be offlined: the blocks offlined so far come back ---
 root=$(fixture mixed)
 out=$(DAX_POLICY_TEST_FAIL=offline:3 hooked -v --root "$root" --config "$mem" apply dax1.0 2>&1)
