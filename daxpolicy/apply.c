@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -192,20 +193,20 @@ static void begin_change(struct change *ch, const struct plan_entry *e, struct o
 
 /* Step 1, safety: refuse (busy) to leave a mode whose device someone holds,
  * or whose memory will not all go offline (what went offline comes back). */
-static bool leave_safely(const struct run *run, struct change *ch)
+static bool leave_safely(const struct run *run, struct change *ch, const struct holders *h)
 {
 	const struct dp_ctx *c = run->c;
 	struct dax_device *d = ch->dev;
 	struct outcome *o = ch->o;
 	char who[HOLDERS_TEXT_MAX];
-	struct holders h;
 
-	if (holders_of_device(c, d, &h, who, sizeof(who))) {
-		if (h.mounts || !run->force) {
+	if (holders_any(h)) {
+		holders_describe(h, who, sizeof(who));
+		if (h->mounts || !run->force) {
 			o->state = STATE_BUSY;
 			snprintf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s%s",
 				 d->name, who, mode_name(ch->from),
-				 h.mounts ? "" : " (--force overrides)");
+				 h->mounts ? "" : " (--force overrides)");
 			return false;
 		}
 		log_warn(c, "%s: --force: switching although in use by %s", d->name, who);
@@ -324,12 +325,13 @@ static void undo_change(const struct run *run, struct change *ch)
 		 mode_name(ch->from), mode_name(ch->e->want), mode_name(ch->dev->mode));
 }
 
-static void change_device(const struct run *run, const struct plan_entry *e, struct outcome *o)
+static void change_device(const struct run *run, const struct plan_entry *e, struct outcome *o,
+			  const struct holders *h)
 {
 	struct change ch;
 
 	begin_change(&ch, e, o);
-	if (!leave_safely(run, &ch))
+	if (!leave_safely(run, &ch, h))
 		return;
 	if (switch_driver(run, &ch) != 0)
 		undo_change(run, &ch);
@@ -342,7 +344,8 @@ static void change_device(const struct run *run, const struct plan_entry *e, str
 }
 
 /* Right driver, memory not as online= asks. */
-static void fix_memory(const struct run *run, const struct plan_entry *e, struct outcome *o)
+static void fix_memory(const struct run *run, const struct plan_entry *e, struct outcome *o,
+		       const struct holders *h)
 {
 	const struct dp_ctx *c = run->c;
 	char err[STEP_ERR_MAX] = "";
@@ -367,7 +370,8 @@ static void fix_memory(const struct run *run, const struct plan_entry *e, struct
 }
 
 /* A new device the policy keeps: what the kernel itself would make of it. */
-static void probe_device(const struct run *run, const struct plan_entry *e, struct outcome *o)
+static void probe_device(const struct run *run, const struct plan_entry *e, struct outcome *o,
+			 const struct holders *h)
 {
 	const struct dp_ctx *c = run->c;
 	char alias[ATTR_MAX], err[STEP_ERR_MAX] = "";
@@ -401,7 +405,9 @@ static void probe_device(const struct run *run, const struct plan_entry *e, stru
 
 /* ---- the plan ----------------------------------------------------------- */
 
-typedef void action_fn(const struct run *run, const struct plan_entry *e, struct outcome *o);
+/* H: who holds the entry's device (changes of driver only). */
+typedef void action_fn(const struct run *run, const struct plan_entry *e, struct outcome *o,
+		       const struct holders *h);
 
 /* What apply does for each plan action; none: the plan's verdict stands. */
 static action_fn *const action_steps[] = {
@@ -431,8 +437,13 @@ static void load_modules(const struct run *run, const struct plan_entry *e, size
 static int apply_entries(const struct run *run, const struct plan_entry *e, size_t n,
 			 struct outcome *out)
 {
+	_cleanup_free_ struct holders *h = calloc(n ? n : 1, sizeof(*h));
 	int failed = 0;
 
+	if (!h)
+		return (int)n;
+	/* one look at /proc for every device, before any is changed */
+	holders_of_entries(run->c, e, n, h);
 	load_modules(run, e, n);
 	for (size_t i = 0; i < n; i++) {
 		action_fn *step = (size_t)e[i].action < ARRAY_SIZE(action_steps) ?
@@ -445,7 +456,7 @@ static int apply_entries(const struct run *run, const struct plan_entry *e, size
 					      mode_name(e[i].dev.mode),
 					      e[i].action == ACT_PROBE ? "the kernel's own choice"
 								       : mode_name(e[i].want));
-			step(run, &e[i], &out[i]);
+			step(run, &e[i], &out[i], &h[i]);
 		}
 		if (out[i].state == STATE_BUSY || out[i].state == STATE_ERROR)
 			failed++;

@@ -236,11 +236,10 @@ static int apply_or_assess(const struct options *o, const struct policy *p,
 	if (apply)
 		return apply_plan(&o->ctx, p, snap, plan, o->force, outcomes) > 0 ? EXIT_FAILED
 										   : EXIT_OK;
-	for (size_t i = 0; i < plan->n; i++) {
-		assess_entry(&o->ctx, &plan->e[i], &outcomes[i]);
+	assess_plan(&o->ctx, plan, outcomes);
+	for (size_t i = 0; i < plan->n; i++)
 		if (outcomes[i].state != STATE_OK)
 			rc = EXIT_DRIFT;
-	}
 	return rc;
 }
 

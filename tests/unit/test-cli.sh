@@ -137,9 +137,16 @@ has "dry-run: system-ram -> devdax offlines every block first" "$out" "$want"
 is "dry-run wrote nothing" "$(cat "$root/sys/devices/system/memory/memory56/state")" "online"
 
 # --- busy: a process maps /dev/dax3.0 ---
-mkdir -p "$root/proc/4242/fd" "$root/proc/1"
+# Holders are told by device number, so real files stand in for the nodes:
+# dax3.0 is given /dev/null's number, and /dev/dax3.0 under the root is a
+# link to /dev/null (whose filesystem and inode a mapping of it shows).
+read -r rmaj rmin <<< "$(stat -c '%t %T' /dev/null)"
+echo "$((16#$rmaj)):$((16#$rmin))" > "$root/sys/bus/dax/devices/dax3.0/dev"
+mkdir -p "$root/proc/4242/fd" "$root/proc/1" "$root/dev"
+ln -s /dev/null "$root/dev/dax3.0"
+null_fs=$(printf '%02x:%02x' $(stat -c '%Hd %Ld' /dev/null)) null_ino=$(stat -c %i /dev/null)
 echo holder > "$root/proc/4242/comm"
-echo "7f0000000000-7f0040000000 rw-s 00000000 00:05 1234 /dev/dax3.0" > "$root/proc/4242/maps"
+echo "7f0000000000-7f0040000000 rw-s 00000000 $null_fs $null_ino /dev/dax3.0" > "$root/proc/4242/maps"
 : > "$root/proc/1/mountinfo"
 busy=$(conf busy.conf <<'EOF'
 [rule r]
@@ -155,9 +162,30 @@ if grep -q "write" <<< "$out"; then notok "busy: no write"; else ok "busy: no wr
 out=$("$dp" --root "$root" --config "$busy" apply --dry-run --force 2>&1); is "--force: exit 0" "$?" 0
 has "--force warns" "$out" "--force: switching although in use by pid 4242 (holder, mapped)"
 has "--force switches" "$out" "write new_id     dax3.0 > /sys/bus/dax/drivers/kmem/new_id"
-rm "$root/proc/4242/maps"
-ln -s /dev/dax3.0 "$root/proc/4242/fd/3"
-out=$("$dp" --root "$root" --config "$busy" status); has "an open fd is busy too" "$out" "pid 4242 (holder, open)"
+echo "7f0000000000-7f0040000000 rw-s 00000000 $null_fs $null_ino /srv/container/dev/dax (deleted)" > "$root/proc/4242/maps"
+out=$("$dp" --root "$root" --config "$busy" status); has "a mapping is told by filesystem and inode, not by name (a container's deleted node)" "$out" "dax3.0: busy: in use: pid 4242 (holder, mapped)"
+echo "7f0000000000-7f0040000000 rw-s 00000000 00:05 1234 /dev/dax3.0" > "$root/proc/4242/maps"
+"$dp" --root "$root" --config "$busy" status >/dev/null; is "  and a mapping of another file that is called /dev/dax3.0 is not the device" "$?" 4
+out=$("$dp" --root "$root" --config "$busy" status); if grep -q busy <<< "$out"; then notok "  (not busy)"; else ok "  (not busy)"; fi
+rm "$root/dev/dax3.0"
+mkdir -p "$root/proc/4242/map_files"
+ln -s /dev/null "$root/proc/4242/map_files/7f0000000000-7f0040000000"
+echo "7f0000000000-7f0040000000 rw-s 00000000 00:99 77 /tmp/made-with-mknod" > "$root/proc/4242/maps"
+out=$("$dp" --root "$root" --config "$busy" status); has "a mapping of a node made elsewhere, closed since: map_files tells" "$out" "dax3.0: busy: in use: pid 4242 (holder, mapped)"
+rm -r "$root/proc/4242/maps" "$root/proc/4242/map_files"
+ln -s /dev/null "$root/proc/4242/fd/3"
+out=$("$dp" --root "$root" --config "$busy" status); has "an open fd is busy too, by number whatever its name" "$out" "pid 4242 (holder, open)"
+if command -v strace >/dev/null; then
+	all=$(conf all.conf <<'EOF'
+[defaults]
+mode = none
+EOF
+)
+	strace -f -qq -e trace=openat -o "$tmp/strace" "$dp" --root "$root" --config "$all" status >/dev/null 2>&1
+	is "  /proc is read once for all devices, not once per device" "$(grep -c "\"$root/proc\", .*O_DIRECTORY" "$tmp/strace")" 1
+else
+	ok "# SKIP strace missing: /proc read once"
+fi
 echo "36 25 0:50 / /mnt/famfs rw - famfs /dev/dax3.0 rw" > "$root/proc/1/mountinfo"
 rm "$root/proc/4242/fd/3"
 out=$("$dp" --root "$root" --config "$busy" apply --dry-run --force 2>&1); is "mounted: --force does not override" "$?" 3
