@@ -409,11 +409,31 @@ static void probe_device(const struct run *run, const struct plan_entry *e, stru
 typedef void action_fn(const struct run *run, const struct plan_entry *e, struct outcome *o,
 		       const struct holders *h);
 
+/* What the --dry-run listing says an entry's device becomes. */
+static void to_mode(const struct plan_entry *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s -> %s", mode_name(e->dev.mode), mode_name(e->want));
+}
+
+static void to_memory(const struct plan_entry *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s, its memory blocks -> online %s", mode_name(e->dev.mode),
+		 online_name(e->online));
+}
+
+static void to_kernel(const struct plan_entry *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s -> the kernel's own choice", mode_name(e->dev.mode));
+}
+
 /* What apply does for each plan action; none: the plan's verdict stands. */
-static action_fn *const action_steps[] = {
-	[ACT_CHANGE] = change_device,
-	[ACT_MEMORY] = fix_memory,
-	[ACT_PROBE] = probe_device,
+static const struct {
+	action_fn *run;
+	void (*describe)(const struct plan_entry *e, char *buf, size_t size);
+} action_steps[] = {
+	[ACT_CHANGE] = { change_device, to_mode },
+	[ACT_MEMORY] = { fix_memory, to_memory },
+	[ACT_PROBE] = { probe_device, to_kernel },
 };
 
 /*
@@ -446,17 +466,16 @@ static int apply_entries(const struct run *run, const struct plan_entry *e, size
 	holders_of_entries(run->c, e, n, h);
 	load_modules(run, e, n);
 	for (size_t i = 0; i < n; i++) {
-		action_fn *step = (size_t)e[i].action < ARRAY_SIZE(action_steps) ?
-					  action_steps[e[i].action] : NULL;
+		size_t a = (size_t)e[i].action;
+		char what[128];
 
 		outcome_from_plan(&e[i], &out[i]);
-		if (step) {
-			if (run->c->dry_run)
-				print_dry_run(run->c, "%s: %s -> %s", e[i].dev.name,
-					      mode_name(e[i].dev.mode),
-					      e[i].action == ACT_PROBE ? "the kernel's own choice"
-								       : mode_name(e[i].want));
-			step(run, &e[i], &out[i], &h[i]);
+		if (a < ARRAY_SIZE(action_steps) && action_steps[a].run) {
+			if (run->c->dry_run) {
+				action_steps[a].describe(&e[i], what, sizeof(what));
+				print_dry_run(run->c, "%s: %s", e[i].dev.name, what);
+			}
+			action_steps[a].run(run, &e[i], &out[i], &h[i]);
 		}
 		if (out[i].state == STATE_BUSY || out[i].state == STATE_ERROR)
 			failed++;

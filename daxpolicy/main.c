@@ -109,10 +109,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct dp_ctx *c = &o->ctx;
+	bool bad = false;
 	int opt;
 
 	o->config = DAX_POLICY_CONFIG;
-	while ((opt = getopt_long(argc, argv, "c:r:nft:jvqhV", longopts, NULL)) != -1) {
+	/* our own messages (kept for --json), and every option read even after
+	 * a bad one, so that a --json after it is still seen */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:r:nft:jvqhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': o->config = optarg; break;
 		case 'r': o->root = optarg; break;
@@ -123,7 +127,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 			if (!parse_uint(optarg, &secs)) {
 				log_error(c, "--offline-timeout takes a number of seconds");
-				return -1;
+				bad = true;
+				break;
 			}
 			o->ctx.offline_timeout = (unsigned)secs;
 			break;
@@ -133,9 +138,23 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'q': o->ctx.verbosity = VERBOSITY_QUIET; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("dax-policy %s\n", DAX_POLICY_VERSION); exit(EXIT_OK);
-		default: usage(stderr); return -1;
+		case ':':
+			log_error(c, "option '%s' needs a value; try 'dax-policy --help'",
+				  argv[optind - 1]);
+			bad = true;
+			break;
+		default:
+			if (optopt)
+				log_error(c, "unknown option '-%c'; try 'dax-policy --help'", optopt);
+			else
+				log_error(c, "unknown option '%s'; try 'dax-policy --help'",
+					  argv[optind - 1]);
+			bad = true;
+			break;
 		}
 	}
+	if (bad)
+		return -1;
 	if (optind >= argc) {
 		log_error(c, "no command given; try 'dax-policy --help'");
 		return -1;
@@ -193,6 +212,7 @@ static int cmd_check(const struct options *o, const struct policy *p)
 		return EXIT_USAGE;
 	}
 	report_rules(stdout, o->json, p, have_snap ? &snap : NULL);
+	o->ctx.errors->printed = o->json;
 	return EXIT_OK;
 }
 
@@ -223,6 +243,7 @@ static int cmd_explain(const struct options *o, const struct policy *p)
 	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) != 0 || plan.n != 1)
 		return EXIT_FAILED;
 	report_explain(stdout, o->json, p, &plan.e[0]);
+	o->ctx.errors->printed = o->json;
 	return EXIT_OK;
 }
 
@@ -271,8 +292,16 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 		.verbose = c->verbosity >= VERBOSITY_VERBOSE, .policy = p, .plan = &plan,
 		.outcomes = outcomes, .agents = apply ? NULL : &agents,
 	};
-	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL)
+	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL) {
 		report_devices(&r);
+		c->errors->printed = o->json;
+	} else {
+		/* -q: only errors, and a device that could not be put in its mode is one */
+		for (size_t i = 0; i < plan.n; i++)
+			if (outcomes[i].state == STATE_BUSY || outcomes[i].state == STATE_ERROR)
+				log_error(c, "%s: %s: %s", outcomes[i].dev.name,
+					  dev_state_name(outcomes[i].state), outcomes[i].msg);
+	}
 	return rc;
 }
 
@@ -433,40 +462,58 @@ static void options_free(struct options *o)
 		free(o->devices[i]);
 }
 
-int main(int argc, char **argv)
+/* The command's exit code; with --json, a run that ends in an error before
+ * printing its document prints the errors as one instead. */
+static int finish(const struct options *o, int rc)
 {
-	_cleanup_(options_free) struct options o = { 0 };
-	_cleanup_(policy_free) struct policy policy;
+	if (o->json && rc != EXIT_OK && rc != EXIT_DRIFT && !o->ctx.errors->printed)
+		report_errors(stdout, o->ctx.errors);
+	return rc;
+}
+
+static int run(struct options *o, struct policy *policy, int argc, char **argv)
+{
 	_cleanup_close_ int lock = -1;
 	const struct command *cmd;
 
-	policy_init(&policy);
-	ctx_init(&o.ctx);
-	if (parse_args(argc, argv, &o) < 0)
+	if (parse_args(argc, argv, o) < 0)
 		return EXIT_USAGE;
-	if (!sysroot_set(&o.ctx, o.root)) {
-		log_error(&o.ctx, "--root %s: %s", o.root, strerror(errno));
+	if (!sysroot_set(&o->ctx, o->root)) {
+		log_error(&o->ctx, "--root %s: %s", o->root, strerror(errno));
 		return EXIT_USAGE;
 	}
-	cmd = find_command(o.command);
+	cmd = find_command(o->command);
 	if (!cmd) {
-		log_error(&o.ctx, "unknown command '%s'; try 'dax-policy --help'", o.command);
+		log_error(&o->ctx, "unknown command '%s'; try 'dax-policy --help'", o->command);
 		return EXIT_USAGE;
 	}
 	/* without the lock nothing may change: another run could interleave */
-	if (cmd->lock_first && !o.ctx.dry_run) {
-		lock = run_lock(&o.ctx);
+	if (cmd->lock_first && !o->ctx.dry_run) {
+		lock = run_lock(&o->ctx);
 		if (lock < 0) {
-			log_error(&o.ctx, "cannot take " RUN_LOCK ": %s; nothing changed",
+			log_error(&o->ctx, "cannot take " RUN_LOCK ": %s; nothing changed",
 				  strerror(-lock));
 			return EXIT_FAILED;
 		}
 	}
-	if (cmd->needs_policy && policy_load(&policy, o.config, true) < 0) {
-		log_error(&o.ctx, "configuration has %u error%s; nothing %s", policy.ini.nerrors,
-			  policy.ini.nerrors == 1 ? "" : "s",
+	if (cmd->needs_policy && policy_load(policy, o->config, true) < 0) {
+		log_error(&o->ctx, "configuration has %u error%s; nothing %s", policy->ini.nerrors,
+			  policy->ini.nerrors == 1 ? "" : "s",
 			  cmd->run == cmd_apply ? "applied" : "done");
 		return EXIT_CONFIG;
 	}
-	return cmd->run(&o, &policy);
+	return cmd->run(o, policy);
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_(options_free) struct options o = { 0 };
+	_cleanup_(errlist_free) struct errlist errors = { 0 };
+	_cleanup_(policy_free) struct policy policy;
+
+	policy_init(&policy);
+	ctx_init(&o.ctx);
+	o.ctx.errors = &errors;
+	policy.ini.errors = &errors;
+	return finish(&o, run(&o, &policy, argc, argv));
 }

@@ -14,7 +14,9 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; printf '#   got:  %s\n#   want: %s\n' "$2" "$3" | head -40; fi; }
-has() { if grep -qF -- "$3" <<< "$2"; then ok "$1"; else notok "$1"; printf '#   missing: %s\n#   in: %s\n' "$3" "$2" | head -40; fi; }
+# has: WANT (several lines too) is a substring of GOT (grep -F would take
+# each line of a multi-line WANT as a pattern of its own)
+has() { if [[ "$2" == *"$3"* ]]; then ok "$1"; else notok "$1"; printf '#   missing: %s\n#   in: %s\n' "$3" "$2" | head -40; fi; }
 
 # a writable copy of a fixture, with /run for the lock
 fixture() {
@@ -113,8 +115,12 @@ want='dax0.0: devdax -> unbound
   write remove_id  dax0.0 > /sys/bus/dax/drivers/device_dax/remove_id
   write unbind     dax0.0 > /sys/bus/dax/drivers/device_dax/unbind
   write scrub      dax0.0 > /sys/bus/dax/drivers/kmem/remove_id
-dax1.0: system-ram -> system-ram'
-has "dry-run: devdax -> none writes" "$out" "$want"
+dax1.0: system-ram, its memory blocks -> online movable
+  write offline    offline > /sys/devices/system/memory/memory56/state
+  write online     online_movable > /sys/devices/system/memory/memory56/state'
+has "dry-run: devdax -> none writes; a zone fix says what it changes" "$out" "$want"
+has "dry-run: the last line says changes are pending (exit 0: 4 is status's)" "$out" "
+dry run: 2 devices would change; nothing was changed"
 has "dry-run: memory fix planned" "$out" "dax1.0: drift: would online memory movable"
 mem=$(conf mem.conf <<'EOF'
 [rule r]
@@ -130,7 +136,6 @@ want='dax1.0: system-ram -> devdax
   write offline    offline > /sys/devices/system/memory/memory59/state
   write remove_id  dax1.0 > /sys/bus/dax/drivers/kmem/remove_id
   write unbind     dax1.0 > /sys/bus/dax/drivers/kmem/unbind
-  write scrub      dax1.0 > /sys/bus/dax/drivers/device_dax/remove_id
   write new_id     dax1.0 > /sys/bus/dax/drivers/device_dax/new_id
   write bind       dax1.0 > /sys/bus/dax/drivers/device_dax/bind'
 has "dry-run: system-ram -> devdax offlines every block first" "$out" "$want"
@@ -346,6 +351,49 @@ flock -u 9
 exec 9>&-
 wait $pid
 is "a run that waited for the lock applies the policy as it is then" "$(drv device_dax unbind)" dax0.0
+
+# --- -q: only errors, and a device that fails is one ---
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_FAIL=offline:3 hooked -q --root "$root" --config "$mem" apply dax1.0 2>&1)
+is "-q apply with a failing device: exit 3" "$?" 3
+has "  the failure is printed" "$out" "dax-policy: error: dax1.0: busy: memory block memory58 cannot be offlined"
+
+# --- --json on any error: {"errors": [...]}, and always valid UTF-8 ---
+utf8_ok() { python3 -c 'import sys, json; json.loads(sys.stdin.buffer.read().decode("utf-8", "strict"))' 2>/dev/null; }
+chmod 644 "$bad"
+json=$("$dp" --json --root "$src/sysfs/mixed" --config "$bad" check 2>/dev/null); is "--json, bad config: exit 1" "$?" 1
+is "  errors as JSON, with file and line" "$(jq -c '.errors[0]' <<< "$json")" \
+	"{\"file\":\"$bad\",\"line\":4,\"message\":\"bad value for online: 'sideways': expected movable, normal or offline\"}"
+is "  the summary has no file" "$(jq -c '.errors[1]' <<< "$json")" '{"file":null,"line":null,"message":"configuration has 1 error; nothing done"}'
+json=$("$dp" --bogus --json status 2>/dev/null); is "--json after a bad option: exit 2" "$?" 2
+is "  the error as JSON" "$(jq -r '.errors[0].message' <<< "$json")" "unknown option '--bogus'; try 'dax-policy --help'"
+json=$("$dp" --json --root "$src/sysfs/mixed" --config "$tmp/none.conf" status dax7.0 2>/dev/null)
+is "--json, absent device: the error as JSON" "$(jq -r '.errors[0].message' <<< "$json")" "dax7.0: no such dax device"
+if command -v python3 >/dev/null; then
+	cfg=$tmp/utf
+	mkdir -p "$cfg/p.d"
+	printf '[rule a]\ndevice = dax0.0\nmode = devdax\n' > "$cfg/p.conf"
+	for name in $'\xff' $'\xc0\xaf' $'\xed\xa0\x80'; do
+		printf '[rule b%s]\ndevice = dax1.0\nmode = keep\n' "${#name}" > "$cfg/p.d/$name.conf"
+	done
+	chmod -R go-w "$cfg"
+	"$dp" --json --root "$src/sysfs/mixed" --config "$cfg/p.conf" check 2>/dev/null | utf8_ok
+	is "file names not UTF-8 (a stray byte, overlong, a surrogate): still valid UTF-8 JSON" "$?" 0
+	has "  each bad byte is U+FFFD" "$("$dp" --json --root "$src/sysfs/mixed" --config "$cfg/p.conf" check 2>/dev/null)" $'p.d/\xef\xbf\xbd.conf'
+	"$dp" --json --root "$src/sysfs/mixed" --config "$cfg/p.conf" status --bogus-too 2>/dev/null | utf8_ok
+	is "  and in the errors document" "$?" 0
+	printf '[rule c]\nmode = x\n' > "$cfg/p.d/"$'\xff2.conf'
+	"$dp" --json --root "$src/sysfs/mixed" --config "$cfg/p.conf" check 2>/dev/null | utf8_ok
+	is "  and in a config error's file name" "$?" 0
+	rm -rf "$cfg"
+	root=$(fixture mixed)
+	mv "$root/sys/devices/platform/hmem.0" "$root/sys/devices/platform/hmem."$'\xff'
+	ln -sfn "../../../devices/platform/hmem."$'\xff'"/dax0.0" "$root/sys/bus/dax/devices/dax0.0"
+	"$dp" --json --root "$root" --config "$tmp/none.conf" status 2>/dev/null | utf8_ok
+	is "a sysfs path that is not UTF-8: valid UTF-8 JSON" "$?" 0
+else
+	ok "# SKIP python3 missing: UTF-8 checks"
+fi
 
 # --- crafted sysfs trees (tests/sysfs/hostile, and copies made here) ---
 out=$(timeout 20 "$dp" --root "$src/sysfs/hostile" --config "$tmp/none.conf" status 2>&1); is "hostile tree: status exits 4, in time" "$?" 4
