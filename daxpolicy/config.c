@@ -72,7 +72,8 @@ static bool rule_name_valid(const char *name)
 
 /* ---- sections ----------------------------------------------------------- */
 
-/* A rule needs a mode, and online= only where the mode has memory. */
+/* A rule needs a mode, and online= (any memory-only key) only where the
+ * mode has memory. */
 static void check_rule(struct ini *ini, const struct rule *r)
 {
 	enum dax_mode mode = rule_mode(r);
@@ -80,12 +81,21 @@ static void check_rule(struct ini *ini, const struct rule *r)
 
 	if (mode == MODE_UNSET) {
 		ini_error_at(ini, r->line, "rule '%s' has no mode", r->name);
-	} else if (rule_has(r, KEY_ONLINE) && !mode_has_memory(mode)) {
-		mode_word_list(words, sizeof(words), true);
-		ini_error_at(ini, r->set.key[KEY_ONLINE].line,
-			     "online= only applies to mode = %s, rule '%s' has mode %s", words,
-			     r->name, mode_word(mode));
+		return;
 	}
+	if (mode_has_memory(mode))
+		return;
+	mode_word_list(words, sizeof(words), true);
+	for (int k = MATCH_KEY_COUNT; k < CONFIG_KEY_COUNT; k++)
+		if (config_keys[k].memory_only && rule_has(r, k))
+			ini_error_at(ini, r->set.key[k].line,
+				     "%s= only applies to mode = %s, rule '%s' has mode %s",
+				     config_keys[k].name, words, r->name, mode_word(mode));
+}
+
+bool rule_destroys_pmem(const struct rule *r)
+{
+	return rule_has(r, KEY_DESTROY_PMEM_DATA) && r->set.key[KEY_DESTROY_PMEM_DATA].v.yes;
 }
 
 static void end_section(struct ini *ini, struct schema *s)

@@ -33,6 +33,7 @@ enum config_key_id {
 	MATCH_KEY_COUNT,		/* the keys before this one match devices */
 	KEY_MODE = MATCH_KEY_COUNT,
 	KEY_ONLINE,
+	KEY_DESTROY_PMEM_DATA,
 	CONFIG_KEY_COUNT,
 };
 
@@ -45,6 +46,7 @@ union key_value {
 	char uuid[UUID_STR_LEN + 1];	/* uuid, lower case */
 	enum dax_mode mode;		/* mode */
 	enum online_policy online;	/* online */
+	bool yes;			/* destroy-pmem-data */
 };
 
 /* One key as a section gave it. */
@@ -61,6 +63,9 @@ struct key_setting {
 struct config_key {
 	const char *name;
 	unsigned sections;
+	/* An action key that only means something for a mode with memory
+	 * (system-ram): elsewhere in a rule it is an error. */
+	bool memory_only;
 	/* Parse TEXT into OUT; false with EXPECTED saying what was expected. */
 	bool (*parse)(const char *text, union key_value *out, char *expected, size_t size);
 	/* Match keys only: whether the key holds for DEV ... */

@@ -59,6 +59,24 @@ static bool refuse_memory(const struct dax_device *d, struct plan_entry *e)
 	return false;
 }
 
+/*
+ * Persistent memory keeps its data across reboots; as system RAM it is
+ * overwritten at once. Only a rule that says destroy-pmem-data = yes may
+ * send such a device there ([defaults] cannot).
+ */
+static bool refuse_pmem(const struct dax_device *d, struct plan_entry *e)
+{
+	if (!d->pmem || (e->rule && rule_destroys_pmem(e->rule)))
+		return false;
+	e->action = ACT_REFUSE;
+	snprintf(e->note, sizeof(e->note),
+		 "persistent memory%s%s: system-ram would destroy the data it keeps; %s",
+		 d->pmem_namespace[0] ? " of " : "", d->pmem_namespace,
+		 e->rule ? "refused unless the rule says destroy-pmem-data = yes"
+			 : "refused ([defaults] cannot allow it: a rule with destroy-pmem-data = yes can)");
+	return true;
+}
+
 void plan_device(const struct policy *p, const struct dax_device *dev, struct plan_entry *e)
 {
 	const struct dax_device *d = &e->dev;
@@ -104,7 +122,7 @@ void plan_device(const struct policy *p, const struct dax_device *dev, struct pl
 			 "bound to driver %s, which dax-policy does not manage", d->driver);
 		return;
 	}
-	if (mode_has_memory(e->want) && refuse_memory(d, e))
+	if (mode_has_memory(e->want) && (refuse_pmem(d, e) || refuse_memory(d, e)))
 		return;
 	e->action = ACT_CHANGE;
 }

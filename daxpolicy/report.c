@@ -99,6 +99,7 @@ static json_object *device_json(const struct report *r, size_t i)
 	json_object_object_add(dev, "resource", json_str(res));
 	json_object_object_add(dev, "uuid", json_str_or_null(d->uuid));
 	json_object_object_add(dev, "path", json_str(d->path));
+	json_object_object_add(dev, "persistent_memory", json_object_new_boolean(d->pmem));
 	json_object_object_add(dev, "driver", json_str_or_null(d->driver));
 	json_object_object_add(dev, "mode", json_str(current_text(d)));
 	json_object_object_add(dev, "wanted_mode", json_str(mode_name(e->want)));
@@ -246,6 +247,59 @@ static size_t rule_matches_count(const struct rule *rule, const struct snapshot 
 	return n;
 }
 
+/* Does RULE (NULL: [defaults]) catch DEV, a persistent-memory device not in
+ * system-ram yet, for system-ram? */
+static bool catches_pmem(const struct policy *p, const struct rule *rule,
+			 const struct dax_device *dev)
+{
+	enum dax_mode mode = rule ? rule_mode(rule) : default_mode(p);
+
+	if (!dev->pmem || !mode_has_memory(mode) || mode_has_memory(dev->mode))
+		return false;
+	return rule ? match_rule(rule, dev) : match_first(p, dev) == NULL;
+}
+
+/*
+ * The guard, seen from check: every rule (or [defaults]) that would send a
+ * persistent-memory device of this machine to system-ram, as a warning
+ * (text) or as the names of those devices (JSON, NULL for none).
+ */
+static json_object *pmem_caught(FILE *out, bool json, const struct policy *p,
+				const struct rule *rule, const char *keys,
+				const struct snapshot *snap)
+{
+	json_object *names = NULL;
+
+	for (size_t i = 0; snap && i < snap->n; i++) {
+		const struct dax_device *d = &snap->devs[i];
+		char what[2 * DAX_NAME_MAX + 8];
+
+		if (!catches_pmem(p, rule, d))
+			continue;
+		if (json) {
+			if (!names)
+				names = json_object_new_array();
+			json_object_array_add(names, json_str(d->name));
+			continue;
+		}
+		snprintf(what, sizeof(what), "%s%s%s%s", d->name, d->pmem_namespace[0] ? " (" : "",
+			 d->pmem_namespace, d->pmem_namespace[0] ? ")" : "");
+		if (!rule)
+			fprintf(out,
+				"warning: [defaults] mode = system-ram catches persistent-memory device %s; apply refuses it (only a rule with destroy-pmem-data = yes may send it there)\n",
+				what);
+		else if (rule_destroys_pmem(rule))
+			fprintf(out,
+				"%s:%d: warning: rule '%s' (%s) sends persistent-memory device %s to system-ram with destroy-pmem-data = yes: the data on it will be destroyed\n",
+				rule->file, rule->line, rule->name, keys, what);
+		else
+			fprintf(out,
+				"%s:%d: warning: rule '%s' (%s) would send persistent-memory device %s to system-ram; apply refuses unless the rule says destroy-pmem-data = yes\n",
+				rule->file, rule->line, rule->name, keys, what);
+	}
+	return names;
+}
+
 void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap)
 {
 	json_object *top = NULL, *rules = NULL;
@@ -300,6 +354,10 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 			if (snap)
 				json_object_object_add(o, "devices_matched",
 						       json_object_new_int((int)matched));
+			json_object_object_add(o, "destroy_pmem_data",
+					       json_object_new_boolean(rule_destroys_pmem(rule)));
+			json_object_object_add(o, "pmem_caught",
+					       pmem_caught(out, true, p, rule, keys, snap));
 			json_object_array_add(rules, o);
 		} else {
 			bool memory = mode_has_memory(rule_mode(rule));
@@ -312,11 +370,16 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 				fprintf(out,
 					"%s:%d: warning: rule '%s' matches no present device\n",
 					rule->file, rule->line, rule->name);
+			pmem_caught(out, false, p, rule, keys, snap);
 		}
 	}
 	if (json) {
+		json_object_object_add(top, "default_pmem_caught",
+				       pmem_caught(out, true, p, NULL, "", snap));
 		json_object_object_add(top, "rules", rules);
 		print_json(out, top);
+	} else {
+		pmem_caught(out, false, p, NULL, "", snap);
 	}
 }
 
@@ -331,12 +394,17 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 		top = json_object_new_object();
 		tried = json_object_new_array();
 		json_object_object_add(top, "device", json_str(d->name));
+		json_object_object_add(top, "persistent_memory", json_object_new_boolean(d->pmem));
 	} else {
 		fprintf(out,
 			"%s: region %d, size %s, numa node %d, resource %#" PRIx64 ", uuid %s\n",
 			d->name, d->region, size, d->target_node, d->resource,
 			d->uuid[0] ? d->uuid : "-");
 		fprintf(out, "%s: path %s\n", d->name, d->path);
+		if (d->pmem)
+			fprintf(out,
+				"%s: persistent memory%s%s: system-ram only by a rule with destroy-pmem-data = yes\n",
+				d->name, d->pmem_namespace[0] ? " of " : "", d->pmem_namespace);
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *rule = &p->rules[i];

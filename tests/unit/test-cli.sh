@@ -157,6 +157,7 @@ busy=$(conf busy.conf <<'EOF'
 [rule r]
 device = dax3.0
 mode = system-ram
+destroy-pmem-data = yes
 EOF
 )
 out=$("$dp" --root "$root" --config "$busy" status); is "status of a mapped device: exit 4" "$?" 4
@@ -351,6 +352,24 @@ flock -u 9
 exec 9>&-
 wait $pid
 is "a run that waited for the lock applies the policy as it is then" "$(drv device_dax unbind)" dax0.0
+
+# --- the persistent-memory guard: dax3.0 is a pmem namespace's device ---
+broad=$(conf broad.conf <<'EOF'
+[rule node0-ram]
+numa-node = 0
+mode = system-ram
+EOF
+)
+out=$("$dp" --root "$src/sysfs/mixed" --config "$broad" check 2>&1); is "check with a broad rule over pmem: exit 0 (a warning)" "$?" 0
+has "  check names the rule and the pmem device it would catch" "$out" "$broad:1: warning: rule 'node0-ram' (numa-node=0) would send persistent-memory device dax3.0 (namespace3.0) to system-ram; apply refuses unless the rule says destroy-pmem-data = yes"
+is "  and in JSON" "$("$dp" --json --root "$src/sysfs/mixed" --config "$broad" check | jq -c '.rules[0].pmem_caught')" '["dax3.0"]'
+root=$(fixture mixed)
+out=$("$dp" --root "$root" --config "$broad" apply 2>&1); is "apply refuses system-ram on pmem: exit 3" "$?" 3
+has "  says why, and what would allow it" "$out" "dax3.0: error: persistent memory of namespace3.0: system-ram would destroy the data it keeps; refused unless the rule says destroy-pmem-data = yes"
+is "  nothing written" "$(drv device_dax remove_id)$(drv device_dax unbind)$(drv kmem new_id)" ""
+echo "destroy-pmem-data = yes" >> "$broad"
+out=$("$dp" --root "$root" --config "$broad" apply --dry-run 2>&1); is "with destroy-pmem-data = yes: exit 0" "$?" 0
+has "  it goes to kmem" "$out" "write new_id     dax3.0 > /sys/bus/dax/drivers/kmem/new_id"
 
 # --- -q: only errors, and a device that fails is one ---
 root=$(fixture mixed)

@@ -163,7 +163,7 @@ static void test_errors(void)
 	    "t.conf:2: unknown key 'colour' in [defaults]; expected mode or online\n");
 	bad("[rule a]\nmode = devdax\nnode = 1\n",
 	    "t.conf:3: unknown key 'node' in [rule a]; expected device, region, numa-node, size, "
-	    "resource, uuid, path, mode or online\n");
+	    "resource, uuid, path, mode, online or destroy-pmem-data\n");
 	bad("[rule a]\nmode = devdax\n[rule a]\nmode = devdax\n",
 	    "t.conf:3: rule 'a' is already defined at t.conf:1\n");
 	bad("[rule a]\nmode = devdax\nmode = kmem\n",
@@ -288,13 +288,26 @@ static void test_hostile(void)
 	bad("[rule a]\nmode = \xf4\x90\x80\x80\n", "t.conf:2: line is not valid UTF-8\n");
 	good_key("[rule a]\t# tab, and \xc3\xa9 in a comment\nmode = devdax\n", "tabs and UTF-8 are fine");
 
+	/* the persistent-memory guard's key */
+	parse(&p, "[rule a]\nmode = system-ram\ndestroy-pmem-data = yes\n[rule b]\ndevice = dax1.0\nmode = kmem\ndestroy-pmem-data = no\n",
+	      msgs, sizeof(msgs));
+	tap_ok(p.nrules == 2 && rule_destroys_pmem(&p.rules[0]) && !rule_destroys_pmem(&p.rules[1]),
+	       "destroy-pmem-data: yes allows, no does not");
+	policy_free(&p);
+	bad("[rule a]\nmode = devdax\ndestroy-pmem-data = yes\n",
+	    "t.conf:3: destroy-pmem-data= only applies to mode = system-ram, rule 'a' has mode devdax\n");
+	bad("[rule a]\nmode = system-ram\ndestroy-pmem-data = true\n",
+	    "t.conf:3: bad value for destroy-pmem-data: 'true': expected yes or no\n");
+	bad("[defaults]\ndestroy-pmem-data = yes\n",
+	    "t.conf:2: unknown key 'destroy-pmem-data' in [defaults]; expected mode or online\n");
+
 	/* keys under a bad header are still checked */
 	parse(&p, "[foo]\nmode = bogus\ncolour = blue\nonline = normal\nonline = movable\n", msgs,
 	      sizeof(msgs));
 	tap_is_str(msgs,
 		   "t.conf:1: unknown section [foo]; expected [defaults] or [rule NAME]\n"
 		   "t.conf:2: bad value for mode: 'bogus': expected devdax, system-ram, fsdev, keep or none\n"
-		   "t.conf:3: unknown key 'colour'; expected device, region, numa-node, size, resource, uuid, path, mode or online\n"
+		   "t.conf:3: unknown key 'colour'; expected device, region, numa-node, size, resource, uuid, path, mode, online or destroy-pmem-data\n"
 		   "t.conf:5: 'online' is given twice in this section (first at line 4)\n",
 		   "errors in keys under a bad section header are reported");
 	tap_is_int((long long)p.nrules, 0, "  and nothing is kept");
