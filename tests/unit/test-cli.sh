@@ -61,6 +61,16 @@ out=$("$dp" --root "$src/sysfs/mixed" --config "$bad" check 2>&1); is "world-wri
 has "says it is writable" "$out" "refusing to use: writable by everyone (mode 0666)"
 out=$("$dp" --root "$src/sysfs/mixed" --config "$tmp/none.conf" status); is "no config file: status exit 0 (keep all)" "$?" 0
 
+# --- a FIFO as the policy: an error at once, never a wait (boot) ---
+mkfifo "$tmp/fifo.conf"
+out=$(timeout 10 "$dp" --root "$src/sysfs/mixed" --config "$tmp/fifo.conf" check 2>&1); is "a FIFO as the main config: exit 1, not a hang" "$?" 1
+has "  says why" "$out" "$tmp/fifo.conf: not a regular file"
+rm "$tmp/fifo.conf"
+for unit in dax-policy.service dax-policy@.service; do
+	has "units: $unit has a start timeout (Type=oneshot has none by default)" \
+		"$(cat "$src/../units/$unit")" "TimeoutStartSec=150min"
+done
+
 # --- the example config ---
 out=$("$dp" --root "$src/sysfs/mixed" --config "$src/../examples/dax-policy.conf" check 2>&1)
 is "example config is valid" "$?" 0
