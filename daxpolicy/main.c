@@ -50,7 +50,9 @@ struct options {
 	const char *config;
 	const char *root;
 	bool json, force;
-	char *devices[DEVICES_MAX];
+	/* the names, in place: nothing to free on any way out */
+	char names[DEVICES_MAX][DAX_NAME_MAX];
+	char *devices[DEVICES_MAX];	/* into names, as plan_build takes them */
 	size_t ndevices;
 };
 
@@ -161,22 +163,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	o->command = argv[optind++];
 	for (; optind < argc; optind++) {
-		char name[DAX_NAME_MAX];
+		char *name;
 
-		if (!dax_name_normalize(argv[optind], name, sizeof(name))) {
+		if (o->ndevices == DEVICES_MAX) {
+			log_error(c, "too many devices named (at most %d)", DEVICES_MAX);
+			return -1;
+		}
+		name = o->names[o->ndevices];
+		if (!dax_name_normalize(argv[optind], name, DAX_NAME_MAX)) {
 			log_error(c,
 				  "'%s' is not a dax device name (expected daxX.Y or /dev/daxX.Y)",
 				  argv[optind]);
 			return -1;
 		}
-		if (o->ndevices == DEVICES_MAX) {
-			log_error(c, "too many devices named (at most %d)", DEVICES_MAX);
-			return -1;
-		}
-		o->devices[o->ndevices] = strdup(name);
-		if (!o->devices[o->ndevices])
-			return -1;
-		o->ndevices++;
+		o->devices[o->ndevices++] = name;
 	}
 	if ((o->ctx.dry_run || o->force) && strcmp(o->command, "apply") != 0) {
 		log_error(c, "--dry-run and --force only go with apply");
@@ -456,12 +456,6 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static void options_free(struct options *o)
-{
-	for (size_t i = 0; i < o->ndevices; i++)
-		free(o->devices[i]);
-}
-
 /* The command's exit code; with --json, a run that ends in an error before
  * printing its document prints the errors as one instead. */
 static int finish(const struct options *o, int rc)
@@ -507,7 +501,7 @@ static int run(struct options *o, struct policy *policy, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	_cleanup_(options_free) struct options o = { 0 };
+	struct options o = { 0 };
 	_cleanup_(errlist_free) struct errlist errors = { 0 };
 	_cleanup_(policy_free) struct policy policy;
 

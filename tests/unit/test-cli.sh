@@ -42,6 +42,9 @@ has "absent device named" "$out" "dax7.0: no such dax device"
 "$dp" --root "$src/sysfs/mixed" status --dry-run >/dev/null 2>&1; is "--dry-run with status: exit 2" "$?" 2
 "$dp" --root "$src/sysfs/mixed" explain >/dev/null 2>&1; is "explain without device: exit 2" "$?" 2
 "$dp" --bogus >/dev/null 2>&1; is "unknown option: exit 2" "$?" 2
+out=$("$dp" --root "$src/sysfs/mixed" status $(seq -f 'dax%g.0' 0 1100) 2>&1); is "too many devices: exit 2" "$?" 2
+has "  says so" "$out" "too many devices named (at most 1024)"
+if grep -q "LeakSanitizer" <<< "$out"; then notok "  nothing leaked (under ASan)"; else ok "  nothing leaked (under ASan)"; fi
 
 # --- config errors stop everything ---
 bad=$(conf bad.conf <<'EOF'
