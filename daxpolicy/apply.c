@@ -211,8 +211,7 @@ static bool leave_safely(const struct run *run, struct change *ch, const struct 
 		}
 		log_warn(c, "%s: --force: switching although in use by %s", d->name, who);
 	}
-	if (mode_has_memory(ch->from) &&
-	    memory_offline_all(c, d, ch->err, sizeof(ch->err)) != 0) {
+	if (mode_has_memory(ch->from) && memory_offline_all(c, d, ch->err, sizeof(ch->err)) != 0) {
 		o->state = STATE_BUSY;
 		snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays %s",
 			 ch->err, d->name, mode_name(ch->from));

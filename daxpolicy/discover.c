@@ -126,7 +126,9 @@ static void check_ranges(struct dax_device *d)
 		uint64_t start = d->ranges[i].start, end = d->ranges[i].end;
 
 		if (start > end || end >= DAX_PHYS_LIMIT) {
-			set_problem(d, "mapping%d 0x%" PRIx64 "-0x%" PRIx64 " is not a range of physical memory",
+			set_problem(d,
+				    "mapping%d 0x%" PRIx64 "-0x%" PRIx64
+				    " is not a range of physical memory",
 				    i, start, end);
 			return;
 		}
@@ -139,8 +141,8 @@ static void check_ranges(struct dax_device *d)
 		total += end - start + 1;
 	}
 	if (total != d->size)
-		set_problem(d, "its ranges add up to %" PRIu64 " bytes, not its size %" PRIu64, total,
-			    d->size);
+		set_problem(d, "its ranges add up to %" PRIu64 " bytes, not its size %" PRIu64,
+			    total, d->size);
 }
 
 /* The physical ranges, from mappingN; a device that has none (older
@@ -174,7 +176,8 @@ static void read_ranges(const struct dp_ctx *c, struct dax_device *d, const char
 	if (d->nranges == 0 && d->size) {
 		/* the range comes from resource, or from nowhere: never from 0 */
 		if (!have_resource || d->size > UINT64_MAX - d->resource) {
-			set_problem(d, "no mappingN and no readable resource: its range is unknown");
+			set_problem(d,
+				    "no mappingN and no readable resource: its range is unknown");
 			return;
 		}
 		d->ranges[0].start = d->resource;
@@ -188,11 +191,9 @@ static void count_block(const struct dp_ctx *c, uint64_t b, struct dax_memory *m
 {
 	switch (memblock_state(c, b)) {
 	case BLOCK_MISSING:
-		m->missing++;	/* gone since the listing */
+		m->missing++; /* gone since the listing */
 		break;
-	case BLOCK_OFFLINE:
-		m->present = true;
-		break;
+	case BLOCK_OFFLINE: m->present = true; break;
 	case BLOCK_MOVABLE:
 		m->present = true;
 		m->online++;
@@ -210,7 +211,7 @@ static void count_block(const struct dp_ctx *c, uint64_t b, struct dax_memory *m
 static bool range_blocks(const struct dax_device *d, int r, uint64_t bs, uint64_t *first,
 			 uint64_t *last)
 {
-	uint64_t end_block = (d->ranges[r].end + 1) / bs;	/* ranges end below 2^52 */
+	uint64_t end_block = (d->ranges[r].end + 1) / bs; /* ranges end below 2^52 */
 
 	*first = (d->ranges[r].start + bs - 1) / bs;
 	if (end_block == 0 || *first > end_block - 1)
@@ -269,7 +270,7 @@ static void read_memory(const struct dp_ctx *c, const struct snapshot *s,
 
 		if (!range_blocks(d, r, m->block_size, &first, &last))
 			continue;
-		m->nblocks += (int)(last - first + 1);	/* < 2^52 / 16M */
+		m->nblocks += (int)(last - first + 1); /* < 2^52 / 16M */
 		for (i = memblock_lower_bound(l, first); i < l->n && l->v[i] <= last; i++, seen++)
 			count_block(c, l->v[i], m);
 		m->missing += (int)(last - first + 1 - seen);

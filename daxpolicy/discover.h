@@ -62,7 +62,7 @@ struct dax_device {
 	bool waiting;			/* appeared while the bus held, undecided (hold.h) */
 	dev_t devnum;			/* of /dev/daxX.Y (sysfs "dev"); 0 if unknown */
 	bool pmem;			/* on a persistent-memory (nvdimm) region */
-	char pmem_namespace[DAX_NAME_MAX];	/* its namespace, e.g. namespace3.0 */
+	char pmem_namespace[DAX_NAME_MAX]; /* its namespace, e.g. namespace3.0 */
 	/* What could not be read or does not add up; "" if nothing. Such a
 	 * device is refused (state error with this reason), never guessed. */
 	char problem[DAX_PROBLEM_MAX];

@@ -14,16 +14,16 @@
 #define ERRLIST_MAX 1024
 
 struct errlist_entry {
-	char *file;		/* NULL: not about a file */
-	int line;		/* 0: about the whole file, or no file */
+	char *file; /* NULL: not about a file */
+	int line;   /* 0: about the whole file, or no file */
 	char *message;
 };
 
 struct errlist {
 	struct errlist_entry *v;
 	size_t n, cap;
-	size_t dropped;		/* past ERRLIST_MAX, or no memory */
-	bool printed;		/* the run printed its JSON document itself */
+	size_t dropped; /* past ERRLIST_MAX, or no memory */
+	bool printed;	/* the run printed its JSON document itself */
 };
 
 /* Keep one error (a NULL list keeps nothing). */

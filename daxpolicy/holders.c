@@ -28,13 +28,13 @@
 struct node {
 	dev_t fs;
 	ino_t ino;
-	size_t dev;		/* index into the scan's devices */
+	size_t dev; /* index into the scan's devices */
 };
 
 struct seen {
 	dev_t fs;
 	ino_t ino;
-	int dev;		/* index, or -1: not a device; slot unused when !used */
+	int dev; /* index, or -1: not a device; slot unused when !used */
 	bool used;
 };
 
@@ -46,10 +46,10 @@ struct scan {
 	struct holders *out;
 	struct node nodes[NODES_MAX];
 	size_t nnodes;
-	struct seen *seen;	/* SEEN_SLOTS, or NULL (then nothing is remembered) */
-	int *last_pid;		/* per device: the process last added, so a process
+	struct seen *seen; /* SEEN_SLOTS, or NULL (then nothing is remembered) */
+	int *last_pid;	   /* per device: the process last added, so a process
 				 * with many fds or mappings of it counts once */
-	bool map_files;		/* /proc/PID/map_files may be read (CAP_SYS_ADMIN) */
+	bool map_files;	   /* /proc/PID/map_files may be read (CAP_SYS_ADMIN) */
 	pid_t self;
 };
 
@@ -92,8 +92,8 @@ static int stat_cached(const char *path, struct stat *st)
 {
 	struct statx sx;
 
-	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT,
-		  STATX_TYPE | STATX_INO, &sx) < 0)
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT, STATX_TYPE | STATX_INO,
+		  &sx) < 0)
 		return -errno;
 	memset(st, 0, sizeof(*st));
 	st->st_mode = sx.stx_mode;
@@ -196,7 +196,7 @@ static struct seen *seen_slot(struct scan *s, dev_t fs, ino_t ino)
 		if (!e->used || (e->fs == fs && e->ino == ino))
 			return e;
 	}
-	return NULL;	/* full: look every time */
+	return NULL; /* full: look every time */
 }
 
 /* A mapped file no known node is: ask map_files what it is, once per file. */
@@ -214,7 +214,7 @@ static int mapped_file_device(struct scan *s, int pid, const char *range, dev_t 
 		return -1;
 	rc = stat_cached(full, &st);
 	if (rc == -EPERM || rc == -EACCES) {
-		s->map_files = false;	/* not for us (no CAP_SYS_ADMIN): the same for all */
+		s->map_files = false; /* not for us (no CAP_SYS_ADMIN): the same for all */
 		return -1;
 	}
 	if (rc == 0 && S_ISCHR(st.st_mode))
@@ -340,7 +340,7 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 		if (!devs[i] || !mode_has_dev_node(devs[i]->mode))
 			continue;
 		if (!devs[i]->devnum)
-			out[i].unknown = true;	/* sysfs "dev" unread: cannot compare */
+			out[i].unknown = true; /* sysfs "dev" unread: cannot compare */
 		else
 			any = true;
 	}
@@ -354,8 +354,14 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 			out[i].unknown |= devs[i] && mode_has_dev_node(devs[i]->mode);
 		return;
 	}
-	*s = (struct scan){ .c = c, .devs = devs, .n = n, .out = out, .seen = seen,
-			    .last_pid = last_pid, .map_files = true, .self = getpid() };
+	*s = (struct scan){ .c = c,
+			    .devs = devs,
+			    .n = n,
+			    .out = out,
+			    .seen = seen,
+			    .last_pid = last_pid,
+			    .map_files = true,
+			    .self = getpid() };
 	/* /dev's own nodes first: a bind mount of one is the same inode */
 	for (size_t i = 0; i < n; i++)
 		if (wanted(s, i))

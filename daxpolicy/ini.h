@@ -27,7 +27,7 @@
 
 struct ini {
 	FILE *err;		/* where messages go; stderr when NULL */
-	struct errlist *errors;	/* where they are kept too (--json); may be NULL */
+	struct errlist *errors; /* where they are kept too (--json); may be NULL */
 	unsigned nerrors;
 	char **files;		/* every file read, in order; the names never move */
 	size_t nfiles;

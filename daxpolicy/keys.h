@@ -30,7 +30,7 @@ enum config_key_id {
 	KEY_RESOURCE,
 	KEY_UUID,
 	KEY_PATH,
-	MATCH_KEY_COUNT,		/* the keys before this one match devices */
+	MATCH_KEY_COUNT, /* the keys before this one match devices */
 	KEY_MODE = MATCH_KEY_COUNT,
 	KEY_ONLINE,
 	KEY_DESTROY_PMEM_DATA,

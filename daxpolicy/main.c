@@ -52,7 +52,7 @@ struct options {
 	bool json, force;
 	/* the names, in place: nothing to free on any way out */
 	char names[DEVICES_MAX][DAX_NAME_MAX];
-	char *devices[DEVICES_MAX];	/* into names, as plan_build takes them */
+	char *devices[DEVICES_MAX]; /* into names, as plan_build takes them */
 	size_t ndevices;
 };
 
@@ -147,7 +147,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		default:
 			if (optopt)
-				log_error(c, "unknown option '-%c'; try 'dax-policy --help'", optopt);
+				log_error(c, "unknown option '-%c'; try 'dax-policy --help'",
+					  optopt);
 			else
 				log_error(c, "unknown option '%s'; try 'dax-policy --help'",
 					  argv[optind - 1]);
@@ -439,6 +440,7 @@ struct command {
 	bool lock_first;
 };
 
+/* clang-format off */
 static const struct command commands[] = {
 	{ "apply", cmd_apply, true, true },
 	{ "status", cmd_status, true, false },
@@ -447,6 +449,7 @@ static const struct command commands[] = {
 	{ "hold", cmd_hold, false, false },
 	{ "release", cmd_release, false, false },
 };
+/* clang-format on */
 
 static const struct command *find_command(const char *name)
 {

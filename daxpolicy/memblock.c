@@ -27,8 +27,8 @@ uint64_t memblock_size(const struct dp_ctx *c, char *why, size_t size)
 	if (!str_printf(hex, sizeof(hex), "0x%s", buf) || !parse_u64(hex, &bs) ||
 	    bs < MEMBLOCK_SIZE_MIN || bs > MEMBLOCK_SIZE_MAX || (bs & (bs - 1))) {
 		str_sanitize(buf);
-		snprintf(why, size, "memory block size '%.32s' is not a power of two of 16M or more",
-			 buf);
+		snprintf(why, size,
+			 "memory block size '%.32s' is not a power of two of 16M or more", buf);
 		return 0;
 	}
 	return bs;

@@ -89,8 +89,7 @@ static void online_again(const struct dp_ctx *c, const struct dax_device *d,
 	}
 }
 
-int memory_offline_all(const struct dp_ctx *c, const struct dax_device *d, char *err,
-		       size_t errlen)
+int memory_offline_all(const struct dp_ctx *c, const struct dax_device *d, char *err, size_t errlen)
 {
 	_cleanup_free_ enum block_state *was = NULL;
 	_cleanup_free_ uint64_t *blocks = NULL;
@@ -156,8 +155,8 @@ static int set_block(const struct dp_ctx *c, uint64_t b, enum block_state st,
 	return rc;
 }
 
-int memory_set_online(const struct dp_ctx *c, const struct dax_device *d,
-		      enum online_policy online, char *err, size_t errlen)
+int memory_set_online(const struct dp_ctx *c, const struct dax_device *d, enum online_policy online,
+		      char *err, size_t errlen)
 {
 	_cleanup_free_ uint64_t *blocks = NULL;
 	size_t n;

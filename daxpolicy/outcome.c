@@ -52,7 +52,8 @@ void holders_of_entries(const struct dp_ctx *c, const struct plan_entry *e, size
 		/* cannot look: every device that would change counts as held */
 		memset(out, 0, n * sizeof(*out));
 		for (size_t i = 0; i < n; i++)
-			out[i].unknown = e[i].action == ACT_CHANGE && mode_has_dev_node(e[i].dev.mode);
+			out[i].unknown =
+				e[i].action == ACT_CHANGE && mode_has_dev_node(e[i].dev.mode);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -76,7 +77,8 @@ void assess_plan(const struct dp_ctx *c, const struct plan *plan, struct outcome
 			holders_describe(&h[i], who, sizeof(who));
 			snprintf(out[i].msg, sizeof(out[i].msg), "in use: %s", who);
 		} else {
-			snprintf(out[i].msg, sizeof(out[i].msg), "in use: cannot tell (out of memory)");
+			snprintf(out[i].msg, sizeof(out[i].msg),
+				 "in use: cannot tell (out of memory)");
 		}
 	}
 }

@@ -53,7 +53,8 @@ static bool refuse_memory(const struct dax_device *d, struct plan_entry *e)
 		format_size(d->mem.block_size, bs, sizeof(bs));
 		e->action = ACT_REFUSE;
 		snprintf(e->note, sizeof(e->note),
-			 "no whole %s memory block lies in its range: kmem would add no memory", bs);
+			 "no whole %s memory block lies in its range: kmem would add no memory",
+			 bs);
 		return true;
 	}
 	return false;
@@ -69,11 +70,12 @@ static bool refuse_pmem(const struct dax_device *d, struct plan_entry *e)
 	if (!d->pmem || (e->rule && rule_destroys_pmem(e->rule)))
 		return false;
 	e->action = ACT_REFUSE;
-	snprintf(e->note, sizeof(e->note),
-		 "persistent memory%s%s: system-ram would destroy the data it keeps; %s",
-		 d->pmem_namespace[0] ? " of " : "", d->pmem_namespace,
-		 e->rule ? "refused unless the rule says destroy-pmem-data = yes"
-			 : "refused ([defaults] cannot allow it: a rule with destroy-pmem-data = yes can)");
+	snprintf(
+		e->note, sizeof(e->note),
+		"persistent memory%s%s: system-ram would destroy the data it keeps; %s",
+		d->pmem_namespace[0] ? " of " : "", d->pmem_namespace,
+		e->rule ? "refused unless the rule says destroy-pmem-data = yes"
+			: "refused ([defaults] cannot allow it: a rule with destroy-pmem-data = yes can)");
 	return true;
 }
 

@@ -103,8 +103,8 @@ static json_object *device_json(const struct report *r, size_t i)
 	json_object_object_add(dev, "driver", json_str_or_null(d->driver));
 	json_object_object_add(dev, "mode", json_str(current_text(d)));
 	json_object_object_add(dev, "wanted_mode", json_str(mode_name(e->want)));
-	json_object_object_add(dev, "online", mode_has_memory(e->want) ?
-			       json_str(online_name(e->online)) : NULL);
+	json_object_object_add(dev, "online",
+			       mode_has_memory(e->want) ? json_str(online_name(e->online)) : NULL);
 	json_object_object_add(dev, "rule", json_str_or_null(e->rule ? e->rule->name : NULL));
 	json_object_object_add(dev, "state", json_str(dev_state_name(o->state)));
 	json_object_object_add(dev, "message", json_str_or_null(o->msg));
@@ -135,8 +135,8 @@ static void dry_run_summary(const struct report *r)
 	for (size_t i = 0; i < r->plan->n; i++)
 		pending += r->outcomes[i].state == STATE_DRIFT;
 	if (pending)
-		fprintf(r->out, "dry run: %zu device%s would change; nothing was changed\n", pending,
-			pending == 1 ? "" : "s");
+		fprintf(r->out, "dry run: %zu device%s would change; nothing was changed\n",
+			pending, pending == 1 ? "" : "s");
 }
 
 void report_devices(const struct report *r)
@@ -150,8 +150,7 @@ void report_devices(const struct report *r)
 		json_object *files = json_object_new_array();
 
 		for (size_t i = 0; i < r->policy->ini.nfiles; i++)
-			json_object_array_add(files,
-					      json_str(r->policy->ini.files[i]));
+			json_object_array_add(files, json_str(r->policy->ini.files[i]));
 		for (size_t i = 0; i < plan->n; i++)
 			json_object_array_add(devs, device_json(r, i));
 		for (size_t i = 0; r->agents && i < r->agents->n; i++)
@@ -312,8 +311,7 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 		for (size_t i = 0; i < p->ini.nfiles; i++)
 			json_object_array_add(files, json_str(p->ini.files[i]));
 		json_object_object_add(top, "config_files", files);
-		json_object_object_add(top, "default_mode",
-				       json_str(mode_name(default_mode(p))));
+		json_object_object_add(top, "default_mode", json_str(mode_name(default_mode(p))));
 		json_object_object_add(top, "default_online",
 				       json_str(online_name(default_online(p))));
 	} else {
@@ -337,20 +335,17 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 
 			for (int m = 0; m < MATCH_KEY_COUNT; m++)
 				if (rule_has(rule, m))
-					json_object_object_add(
-						k, config_keys[m].name,
-						json_str(rule->set.key[m].text));
+					json_object_object_add(k, config_keys[m].name,
+							       json_str(rule->set.key[m].text));
 			snprintf(where, sizeof(where), "%s:%d", rule->file, rule->line);
 			json_object_object_add(o, "name", json_str(rule->name));
 			json_object_object_add(o, "source", json_str(where));
 			json_object_object_add(o, "match", k);
-			json_object_object_add(o, "mode",
-					       json_str(mode_name(rule_mode(rule))));
-			json_object_object_add(
-				o, "online",
-				mode_has_memory(rule_mode(rule))
-					? json_str(online_name(rule_online(p, rule)))
-					: NULL);
+			json_object_object_add(o, "mode", json_str(mode_name(rule_mode(rule))));
+			json_object_object_add(o, "online",
+					       mode_has_memory(rule_mode(rule))
+						       ? json_str(online_name(rule_online(p, rule)))
+						       : NULL);
 			if (snap)
 				json_object_object_add(o, "devices_matched",
 						       json_object_new_int((int)matched));
@@ -445,8 +440,7 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 		json_object_object_add(top, "rules", tried);
 		json_object_object_add(top, "rule",
 				       json_str_or_null(e->rule ? e->rule->name : NULL));
-		json_object_object_add(top, "wanted_mode",
-				       json_str(mode_name(e->want)));
+		json_object_object_add(top, "wanted_mode", json_str(mode_name(e->want)));
 		json_object_object_add(top, "mode", json_str(current_text(d)));
 		print_json(out, top);
 	} else {

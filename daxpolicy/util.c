@@ -202,7 +202,7 @@ size_t utf8_decode(const char *str, uint32_t *cp)
 	}
 	for (size_t i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
-			return 0;	/* also stops at the terminating NUL */
+			return 0; /* also stops at the terminating NUL */
 		c = (c << 6) | (s[i] & 0x3f);
 	}
 	/* overlong forms, UTF-16 surrogates and beyond Unicode are not UTF-8 */

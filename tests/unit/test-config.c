@@ -275,21 +275,25 @@ static void test_hostile(void)
 	    "t.conf:2: bad value for path: '/sys/devices/[[:alpha:]': expected a shell glob: a '[' without its closing ']'\n");
 	bad("[rule a]\ndevice = dax\\\nmode = devdax\n",
 	    "t.conf:2: bad value for device: 'dax\\': expected a shell glob: a '\\' at the end escapes nothing\n");
-	good_key("[rule a]\ndevice = dax[]0-3].[[:digit:]]\nmode = devdax\n", "device: ']' first in a set, a class");
+	good_key("[rule a]\ndevice = dax[]0-3].[[:digit:]]\nmode = devdax\n",
+		 "device: ']' first in a set, a class");
 	good_key("\xef\xbb\xbf[rule a]\nmode = devdax\n", "a UTF-8 byte-order mark is skipped");
 	bad("[rule a]\nmode = \x1b[31mdevdax\n",
 	    "t.conf:2: line contains a control character (U+001B)\n");
-	bad("[rule a]\nmode = dev\xc2\x9b" "dax\n",
+	bad("[rule a]\nmode = dev\xc2\x9b"
+	    "dax\n",
 	    "t.conf:2: line contains a control character (U+009B)\n");
 	bad("[rule a]\nmode = devdax\x7f\n",
 	    "t.conf:2: line contains a control character (U+007F)\n");
 	bad("[rule a]\nmode = \xe0\x80\xaf\n", "t.conf:2: line is not valid UTF-8\n");
 	bad("[rule a]\nmode = \xed\xa0\x80\n", "t.conf:2: line is not valid UTF-8\n");
 	bad("[rule a]\nmode = \xf4\x90\x80\x80\n", "t.conf:2: line is not valid UTF-8\n");
-	good_key("[rule a]\t# tab, and \xc3\xa9 in a comment\nmode = devdax\n", "tabs and UTF-8 are fine");
+	good_key("[rule a]\t# tab, and \xc3\xa9 in a comment\nmode = devdax\n",
+		 "tabs and UTF-8 are fine");
 
 	/* the persistent-memory guard's key */
-	parse(&p, "[rule a]\nmode = system-ram\ndestroy-pmem-data = yes\n[rule b]\ndevice = dax1.0\nmode = kmem\ndestroy-pmem-data = no\n",
+	parse(&p,
+	      "[rule a]\nmode = system-ram\ndestroy-pmem-data = yes\n[rule b]\ndevice = dax1.0\nmode = kmem\ndestroy-pmem-data = no\n",
 	      msgs, sizeof(msgs));
 	tap_ok(p.nrules == 2 && rule_destroys_pmem(&p.rules[0]) && !rule_destroys_pmem(&p.rules[1]),
 	       "destroy-pmem-data: yes allows, no does not");
@@ -304,15 +308,17 @@ static void test_hostile(void)
 	/* keys under a bad header are still checked */
 	parse(&p, "[foo]\nmode = bogus\ncolour = blue\nonline = normal\nonline = movable\n", msgs,
 	      sizeof(msgs));
-	tap_is_str(msgs,
-		   "t.conf:1: unknown section [foo]; expected [defaults] or [rule NAME]\n"
-		   "t.conf:2: bad value for mode: 'bogus': expected devdax, system-ram, fsdev, keep or none\n"
-		   "t.conf:3: unknown key 'colour'; expected device, region, numa-node, size, resource, uuid, path, mode, online or destroy-pmem-data\n"
-		   "t.conf:5: 'online' is given twice in this section (first at line 4)\n",
-		   "errors in keys under a bad section header are reported");
+	tap_is_str(
+		msgs,
+		"t.conf:1: unknown section [foo]; expected [defaults] or [rule NAME]\n"
+		"t.conf:2: bad value for mode: 'bogus': expected devdax, system-ram, fsdev, keep or none\n"
+		"t.conf:3: unknown key 'colour'; expected device, region, numa-node, size, resource, uuid, path, mode, online or destroy-pmem-data\n"
+		"t.conf:5: 'online' is given twice in this section (first at line 4)\n",
+		"errors in keys under a bad section header are reported");
 	tap_is_int((long long)p.nrules, 0, "  and nothing is kept");
 	policy_free(&p);
-	parse(&p, "[rule a]\nmode = devdax\n[rule a]\nmode = kmem\nsize = big\n", msgs, sizeof(msgs));
+	parse(&p, "[rule a]\nmode = devdax\n[rule a]\nmode = kmem\nsize = big\n", msgs,
+	      sizeof(msgs));
 	tap_is_str(msgs,
 		   "t.conf:3: rule 'a' is already defined at t.conf:1\n"
 		   "t.conf:5: bad value for size: 'big': expected [=|<|<=|>|>=]NUMBER[K|M|G|T]\n",
@@ -405,9 +411,10 @@ static void test_links(const char *dir, const char *main_file)
 	write_file(target, "[rule a]\nmode = devdax\n", 0644);
 	symlink(target, link);
 	rc = load_msgs(link, msgs, sizeof(msgs), &nrules);
-	snprintf(want, sizeof(want),
-		 "%s: refusing to use: writable by everyone (mode 0777); only root may change the policy\n",
-		 evil);
+	snprintf(
+		want, sizeof(want),
+		"%s: refusing to use: writable by everyone (mode 0777); only root may change the policy\n",
+		evil);
 	tap_ok(rc < 0 && nrules == 0, "a link to a file in a world-writable directory is refused");
 	tap_is_str(msgs, want, "  message names that directory");
 	chmod(evil, 0755);

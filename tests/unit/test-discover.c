@@ -59,7 +59,8 @@ static void check_fixture(const char *fixture, const struct expect *want, size_t
 		FIELD(d->mem.movable == w->movable, "blocks movable");
 		FIELD(d->mem.normal == w->normal, "blocks normal");
 		FIELD(d->problem[0] == '\0', "nothing wrong");
-		FIELD(d->pmem == (strcmp(w->name, "dax3.0") == 0), "persistent memory: dax3.0 only");
+		FIELD(d->pmem == (strcmp(w->name, "dax3.0") == 0),
+		      "persistent memory: dax3.0 only");
 #undef FIELD
 	}
 	{
@@ -88,7 +89,8 @@ static void test_hostile(void)
 	tap_is_int((long long)s.n, 4, "hostile: every device is listed, none skipped");
 	d = snapshot_find(&s, "dax0.0");
 	if (d) {
-		tap_is_str(d->problem, "mapping0 0x0-0xffffffffffffffff is not a range of physical memory",
+		tap_is_str(d->problem,
+			   "mapping0 0x0-0xffffffffffffffff is not a range of physical memory",
 			   "mapping0 over the whole address space is refused, not walked");
 		tap_is_int(d->mem.nblocks, 0, "  no block counted");
 	}

@@ -284,24 +284,27 @@ static void test_pmem(void)
 	p = load("[rule ram]\nnuma-node = 0\nmode = system-ram\n");
 	plan_build(&p, &s, NULL, 0, &plan);
 	tap_is_int(plan.e[0].action, ACT_REFUSE, "pmem, system-ram without the opt-in: refused");
-	tap_is_str(plan.e[0].note,
-		   "persistent memory of namespace3.0: system-ram would destroy the data it keeps; refused unless the rule says destroy-pmem-data = yes",
-		   "  the note says why and what allows it");
+	tap_is_str(
+		plan.e[0].note,
+		"persistent memory of namespace3.0: system-ram would destroy the data it keeps; refused unless the rule says destroy-pmem-data = yes",
+		"  the note says why and what allows it");
 	plan_free(&plan);
 	policy_free(&p);
 
 	p = load("[rule ram]\nnuma-node = 0\nmode = system-ram\ndestroy-pmem-data = yes\n");
 	plan_build(&p, &s, NULL, 0, &plan);
-	tap_is_int(plan.e[0].action, ACT_CHANGE, "pmem, system-ram with destroy-pmem-data = yes: changed");
+	tap_is_int(plan.e[0].action, ACT_CHANGE,
+		   "pmem, system-ram with destroy-pmem-data = yes: changed");
 	plan_free(&plan);
 	policy_free(&p);
 
 	p = load("[defaults]\nmode = system-ram\n");
 	plan_build(&p, &s, NULL, 0, &plan);
 	tap_is_int(plan.e[0].action, ACT_REFUSE, "pmem, [defaults] system-ram: refused");
-	tap_is_str(plan.e[0].note,
-		   "persistent memory of namespace3.0: system-ram would destroy the data it keeps; refused ([defaults] cannot allow it: a rule with destroy-pmem-data = yes can)",
-		   "  [defaults] cannot opt in");
+	tap_is_str(
+		plan.e[0].note,
+		"persistent memory of namespace3.0: system-ram would destroy the data it keeps; refused ([defaults] cannot allow it: a rule with destroy-pmem-data = yes can)",
+		"  [defaults] cannot opt in");
 	plan_free(&plan);
 	policy_free(&p);
 

@@ -69,13 +69,17 @@ static void test_keys(void)
 		tap_ok(!key->memory_only || !match, what);
 	}
 	tap_is_int(config_key_lookup("colour"), -1, "unknown key");
-	tap_ok(config_keys[KEY_ONLINE].memory_only && config_keys[KEY_DESTROY_PMEM_DATA].memory_only &&
-	       !config_keys[KEY_MODE].memory_only, "online and destroy-pmem-data: system-ram only");
+	tap_ok(config_keys[KEY_ONLINE].memory_only &&
+		       config_keys[KEY_DESTROY_PMEM_DATA].memory_only &&
+		       !config_keys[KEY_MODE].memory_only,
+	       "online and destroy-pmem-data: system-ram only");
 	config_key_list(SECTION_DEFAULTS, buf, sizeof(buf));
 	tap_is_str(buf, "mode or online", "[defaults] keys, generated");
 	config_key_list(SECTION_RULE, buf, sizeof(buf));
-	tap_is_str(buf, "device, region, numa-node, size, resource, uuid, path, mode, online or destroy-pmem-data",
-		   "[rule] keys, generated");
+	tap_is_str(
+		buf,
+		"device, region, numa-node, size, resource, uuid, path, mode, online or destroy-pmem-data",
+		"[rule] keys, generated");
 }
 
 static void test_words_join(void)
