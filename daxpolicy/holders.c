@@ -38,6 +38,11 @@ struct seen {
 	bool used;
 };
 
+struct wanted_dev {
+	dev_t num;
+	size_t dev;
+};
+
 /* One scan: the devices asked about and what has been learnt on the way. */
 struct scan {
 	const struct dp_ctx *c;
@@ -47,9 +52,12 @@ struct scan {
 	struct node nodes[NODES_MAX];
 	size_t nnodes;
 	struct seen *seen; /* SEEN_SLOTS, or NULL (then nothing is remembered) */
-	int *last_pid;	   /* per device: the process last added, so a process
-				 * with many fds or mappings of it counts once */
-	bool map_files;	   /* /proc/PID/map_files may be read (CAP_SYS_ADMIN) */
+	/* per device, the process last added: many fds of one count once */
+	int *last_pid;
+	/* the devices looked for, by number, for a binary search */
+	struct wanted_dev *by_num;
+	size_t nnum;
+	bool map_files; /* /proc/PID/map_files may be read (CAP_SYS_ADMIN) */
 	pid_t self;
 };
 
@@ -59,13 +67,21 @@ static bool wanted(const struct scan *s, size_t i)
 	return s->devs[i] && mode_has_dev_node(s->devs[i]->mode) && s->devs[i]->devnum;
 }
 
-/* The device whose number RDEV is, or -1. */
+static int cmp_num(const void *a, const void *b)
+{
+	dev_t x = ((const struct wanted_dev *)a)->num, y = ((const struct wanted_dev *)b)->num;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The device whose number RDEV is, or -1 (every char fd of every process
+ * is asked: a binary search keeps 10,000 devices cheap). */
 static int device_of(const struct scan *s, dev_t rdev)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (wanted(s, i) && s->devs[i]->devnum == rdev)
-			return (int)i;
-	return -1;
+	struct wanted_dev key = { .num = rdev };
+	const struct wanted_dev *w = bsearch(&key, s->by_num, s->nnum, sizeof(key), cmp_num);
+
+	return w ? (int)w->dev : -1;
 }
 
 static int node_device(const struct scan *s, dev_t fs, ino_t ino)
@@ -331,6 +347,7 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 {
 	_cleanup_free_ struct seen *seen = NULL;
 	_cleanup_free_ int *last_pid = NULL;
+	_cleanup_free_ struct wanted_dev *by_num = NULL;
 	_cleanup_closedir_ DIR *proc = NULL;
 	_cleanup_free_ struct scan *s = NULL;
 	bool any = false;
@@ -349,7 +366,8 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 	s = calloc(1, sizeof(*s));
 	seen = calloc(SEEN_SLOTS, sizeof(*seen));
 	last_pid = calloc(n, sizeof(*last_pid));
-	if (!s || !last_pid) {
+	by_num = calloc(n, sizeof(*by_num));
+	if (!s || !last_pid || !by_num) {
 		for (size_t i = 0; i < n; i++)
 			out[i].unknown |= devs[i] && mode_has_dev_node(devs[i]->mode);
 		return;
@@ -360,8 +378,13 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 			    .out = out,
 			    .seen = seen,
 			    .last_pid = last_pid,
+			    .by_num = by_num,
 			    .map_files = true,
 			    .self = getpid() };
+	for (size_t i = 0; i < n; i++)
+		if (wanted(s, i))
+			by_num[s->nnum++] = (struct wanted_dev){ .num = devs[i]->devnum, .dev = i };
+	qsort(by_num, s->nnum, sizeof(*by_num), cmp_num);
 	/* /dev's own nodes first: a bind mount of one is the same inode */
 	for (size_t i = 0; i < n; i++)
 		if (wanted(s, i))
