@@ -520,9 +520,38 @@ static void record_decisions(const struct run *run, const struct plan *plan,
 }
 
 /*
+ * Writing a name to a driver's new_id attaches that driver to every unbound
+ * device it matches, not only the one named (6.12 matches kmem, and
+ * device_dax, by device type): a device put in its mode earlier in the run,
+ * or in it already, may have been taken since. Read the driver of each
+ * again; one that moved is marked raced, to be planned and changed again.
+ */
+static int recheck(const struct run *run, const struct plan *plan, struct outcome *out)
+{
+	int moved = 0;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct plan_entry *e = &plan->e[i];
+		char now[DRIVER_NAME_MAX];
+
+		if (e->want == MODE_KEEP || out[i].state != STATE_OK ||
+		    bus_bound_driver(run->c, e->dev.name, now, sizeof(now)) != 0 ||
+		    mode_from_driver(now) == e->want)
+			continue;
+		out[i].state = STATE_ERROR;
+		out[i].raced = true;
+		snprintf(out[i].msg, sizeof(out[i].msg), "bound to %s after it was put in its mode",
+			 now[0] ? now : "no driver");
+		moved++;
+	}
+	return moved;
+}
+
+/*
  * Apply, and try again (a few times, briefly apart) for devices someone else
  * bound while we switched them: a device that just appeared is probed by
- * device_dax at the same moment its udev event starts us.
+ * device_dax at the same moment its udev event starts us; a driver's new_id
+ * may take devices done before (recheck).
  */
 int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snapshot *snap,
 	       struct plan *plan, bool force, struct outcome *out)
@@ -534,6 +563,8 @@ int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snap
 	if (!c->dry_run)
 		memory_auto_online_recover(c);
 	failed = apply_entries(&run, plan->e, plan->n, out);
+	if (!c->dry_run)
+		failed += recheck(&run, plan, out);
 
 	for (int pass = 1; pass < APPLY_TRIES && failed && !c->dry_run; pass++) {
 		int retried = 0;
@@ -550,6 +581,7 @@ int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snap
 		}
 		if (!retried)
 			break;
+		failed += recheck(&run, plan, out);
 	}
 	if (!c->dry_run)
 		record_decisions(&run, plan, out);

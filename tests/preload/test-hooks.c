@@ -22,7 +22,15 @@
  *   DAX_POLICY_TEST_KILL_AFTER=STEP[:N]  SIGKILL the process right after the
  *                                        Nth write of STEP (default 1st);
  *   DAX_POLICY_TEST_FAIL=STEP[:N]        the Nth write of STEP fails with EIO
- *                                        and the file is left as it was.
+ *                                        and the file is left as it was;
+ *   DAX_POLICY_TEST_BUS=[DEV,...]        act as the dax bus does on the driver
+ *                                        links of a fixture: new_id and bind
+ *                                        bind the device written, unbind unbinds
+ *                                        it, and new_id also binds every DEV
+ *                                        listed that is unbound (6.12's
+ *                                        driver_attach takes every device of
+ *                                        the driver's type, not only the one
+ *                                        named).
  *
  * A step file opened with O_TRUNC is truncated only when its write goes
  * ahead, so an injected failure leaves a fixture's regular file untouched.
@@ -356,6 +364,45 @@ static void note_block_write(const char *path, const char *value, bool ok, bool 
 	}
 }
 
+/* Bind DEVICE (if unbound) to the driver whose attribute PATH is, or
+ * unbind it from that driver: the driver link, as the kernel keeps it. */
+static void set_link(const char *path, const char *device, bool bind)
+{
+	char link[PATH_MAX], drv_dir[PATH_MAX], bound[64];
+	int root = (int)(strstr(path, DRIVERS_DIR) - path);
+	const char *slash = strrchr(path, '/');
+	const char *drv;
+
+	if (strchr(device, '/') || !*device)
+		return;
+	snprintf(drv_dir, sizeof(drv_dir), "%.*s", (int)(slash - path), path);
+	drv = strrchr(drv_dir, '/') + 1;
+	snprintf(link, sizeof(link), "%.*s" DEVICES_DIR "%s/driver", root, path, device);
+	bound_driver(path, device, bound, sizeof(bound));
+	if (bind && !bound[0])
+		symlink(drv_dir, link);
+	else if (!bind && strcmp(bound, drv) == 0)
+		unlink(link);
+}
+
+static void emulate_bus(const char *path, const char *value, const char *step)
+{
+	const char *list = getenv("DAX_POLICY_TEST_BUS");
+	char names[256], *save = NULL;
+
+	if (!list || !strstr(path, DRIVERS_DIR))
+		return;
+	if (strcmp(step, "new_id") == 0 || strcmp(step, "bind") == 0)
+		set_link(path, value, true);
+	else if (strcmp(step, "unbind") == 0)
+		set_link(path, value, false);
+	if (strcmp(step, "new_id") != 0)
+		return;
+	copy(names, sizeof(names), list);
+	for (char *n = strtok_r(names, ",", &save); n; n = strtok_r(NULL, ",", &save))
+		set_link(path, n, true);
+}
+
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	static ssize_t (*real_write)(int, const void *, size_t);
@@ -392,6 +439,8 @@ ssize_t write(int fd, const void *buf, size_t len)
 	done = real_write(fd, buf, len);
 	err = errno;
 	note_block_write(t->path, value, done == (ssize_t)len, movable);
+	if (done == (ssize_t)len)
+		emulate_bus(t->path, value, step);
 	if (hook_hits("DAX_POLICY_TEST_KILL_AFTER", &kill_seen, step))
 		raise(SIGKILL);
 	errno = err;

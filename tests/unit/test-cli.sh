@@ -251,6 +251,25 @@ is "unbound -> system-ram, bind fails: exit 3" "$?" 3
 has "  undone" "$out" "switching unbound -> system-ram undone, device is unbound"
 is "  the new_id written to kmem is scrubbed: no later probe binds it there" "$(drv kmem new_id)/$(drv kmem remove_id)" "dax2.0/dax2.0"
 
+# A new_id attaches the driver to every unbound device it matches (6.12
+# matches kmem by device type): a device put in its mode earlier in the run,
+# or already in it, may be taken. It is changed back.
+grab=$(conf grab.conf <<'EOF'
+[rule ram]
+device = dax0.0
+mode = system-ram
+[rule off]
+device = dax2.0
+mode = none
+EOF
+)
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_BUS=dax2.0 hooked --root "$root" --config "$grab" apply 2>&1)
+is "kmem's new_id takes an unbound device too: apply still exits 0" "$?" 0
+is "  dax0.0 is kmem" "$(basename "$(readlink "$root/sys/bus/dax/devices/dax0.0/driver")")" kmem
+is "  dax2.0, meant to be without a driver, is unbound again" "$(readlink "$root/sys/bus/dax/devices/dax2.0/driver")" ""
+has "  and says so" "$out" "dax2.0: ok: system-ram -> unbound"
+
 # --- memory that cannot be offlined: the blocks offlined so far come back ---
 root=$(fixture mixed)
 out=$(DAX_POLICY_TEST_FAIL=offline:3 hooked -v --root "$root" --config "$mem" apply dax1.0 2>&1)
