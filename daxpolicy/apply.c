@@ -46,12 +46,30 @@ struct change {
 
 /* ---- drivers ------------------------------------------------------------ */
 
+/* Take NAME out of the id list of every managed driver but SKIP1 and SKIP2
+ * (either may be NULL or ""): no later probe may bind it there. */
+static void scrub_ids(const struct dp_ctx *c, const char *name, const char *skip1,
+		      const char *skip2)
+{
+	const struct mode_info *m;
+
+	for (size_t i = 0; (m = mode_at(i)); i++) {
+		const char *other = m->driver;
+
+		if (!other || (skip1 && strcmp(other, skip1) == 0) ||
+		    (skip2 && strcmp(other, skip2) == 0))
+			continue;
+		/* removing an id the driver does not hold is a no-op */
+		if (bus_driver_registered(c, other))
+			bus_driver_write(c, other, "remove_id", name, "scrub");
+	}
+}
+
 /* Leave DRIVER (remove_id, then unbind), and take NAME out of the id list of
  * every other managed driver except KEEP_ID's. */
 static int leave_driver(const struct dp_ctx *c, const char *name, const char *driver,
 			const char *keep_id, char *err, size_t errlen)
 {
-	const struct mode_info *m;
 	int rc;
 
 	if (driver && *driver) {
@@ -72,16 +90,7 @@ static int leave_driver(const struct dp_ctx *c, const char *name, const char *dr
 			return rc;
 		}
 	}
-	for (size_t i = 0; (m = mode_at(i)); i++) {
-		const char *other = m->driver;
-
-		if (!other || (driver && strcmp(other, driver) == 0) ||
-		    (keep_id && strcmp(other, keep_id) == 0))
-			continue;
-		/* removing an id the driver does not hold is a no-op */
-		if (bus_driver_registered(c, other))
-			bus_driver_write(c, other, "remove_id", name, "scrub");
-	}
+	scrub_ids(c, name, driver, keep_id);
 	return 0;
 }
 
@@ -249,26 +258,25 @@ static void begin_change(struct change *ch, const struct plan_entry *e, struct o
 
 /* Step 1, safety: refuse (busy) to leave a mode whose device someone holds,
  * or whose memory will not all go offline (what went offline comes back). */
-static bool leave_safely(const struct run *run, struct change *ch)
+static bool leave_safely(const struct run *run, struct change *ch, const struct holders *h)
 {
 	const struct dp_ctx *c = run->c;
 	struct dax_device *d = ch->dev;
 	struct outcome *o = ch->o;
 	char who[HOLDERS_TEXT_MAX];
-	struct holders h;
 
-	if (holders_of_device(c, d, &h, who, sizeof(who))) {
-		if (h.mounts || !run->force) {
+	if (holders_any(h)) {
+		holders_describe(h, who, sizeof(who));
+		if (h->mounts || !run->force) {
 			o->state = STATE_BUSY;
 			snprintf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s%s",
 				 d->name, who, mode_name(ch->from),
-				 h.mounts ? "" : " (--force overrides)");
+				 h->mounts ? "" : " (--force overrides)");
 			return false;
 		}
 		log_warn(c, "%s: --force: switching although in use by %s", d->name, who);
 	}
-	if (mode_has_memory(ch->from) &&
-	    memory_offline_all(c, run->snap, d, ch->err, sizeof(ch->err)) != 0) {
+	if (mode_has_memory(ch->from) && memory_offline_all(c, d, ch->err, sizeof(ch->err)) != 0) {
 		o->state = STATE_BUSY;
 		snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays %s",
 			 ch->err, d->name, mode_name(ch->from));
@@ -298,8 +306,7 @@ static int online_new_memory(const struct run *run, struct change *ch)
 	discover_refresh(run->c, run->snap, ch->dev);
 	if (!mode_has_memory(ch->e->want))
 		return 0;
-	return memory_set_online(run->c, run->snap, ch->dev, ch->e->online, ch->err,
-				 sizeof(ch->err));
+	return memory_set_online(run->c, ch->dev, ch->e->online, ch->err, sizeof(ch->err));
 }
 
 /* Step 5: what is the device really now. */
@@ -345,12 +352,16 @@ static void put_back(const struct run *run, struct change *ch)
 		/* still bound (the unbind was refused): give back the id remove_id took */
 		bus_driver_write(c, now, "new_id", d->name, "restore");
 	}
+	/* whatever it is bound to by now, no other driver keeps an id this
+	 * change wrote (a new_id whose bind failed would catch the next probe) */
+	bus_bound_driver(c, d->name, now, sizeof(now));
+	scrub_ids(c, d->name, now, NULL);
 	if (mode_has_memory(ch->from) && ch->old_mem.online) {
 		enum online_policy was = ch->old_mem.movable == ch->old_mem.online ? ONLINE_MOVABLE
 										    : ONLINE_NORMAL;
 
 		discover_refresh(c, run->snap, d);
-		if (memory_set_online(c, run->snap, d, was, err, sizeof(err)) != 0)
+		if (memory_set_online(c, d, was, err, sizeof(err)) != 0)
 			log_error(c, "%s: could not online memory again: %s", d->name, err);
 	}
 	discover_refresh(c, run->snap, d);
@@ -378,12 +389,13 @@ static void undo_change(const struct run *run, struct change *ch)
 		 mode_name(ch->from), mode_name(ch->e->want), mode_name(ch->dev->mode));
 }
 
-static void change_device(const struct run *run, const struct plan_entry *e, struct outcome *o)
+static void change_device(const struct run *run, const struct plan_entry *e, struct outcome *o,
+			  const struct holders *h)
 {
 	struct change ch;
 
 	begin_change(&ch, e, o);
-	if (!leave_safely(run, &ch))
+	if (!leave_safely(run, &ch, h))
 		return;
 	if (switch_driver(run, &ch) != 0)
 		undo_change(run, &ch);
@@ -396,13 +408,14 @@ static void change_device(const struct run *run, const struct plan_entry *e, str
 }
 
 /* Right driver, memory not as online= asks. */
-static void fix_memory(const struct run *run, const struct plan_entry *e, struct outcome *o)
+static void fix_memory(const struct run *run, const struct plan_entry *e, struct outcome *o,
+		       const struct holders *h)
 {
 	const struct dp_ctx *c = run->c;
 	char err[STEP_ERR_MAX] = "";
 	int rc;
 
-	rc = memory_set_online(c, run->snap, &o->dev, e->online, err, sizeof(err));
+	rc = memory_set_online(c, &o->dev, e->online, err, sizeof(err));
 	if (c->dry_run) {
 		o->state = STATE_DRIFT;
 		snprintf(o->msg, sizeof(o->msg), "would online memory %s", online_name(e->online));
@@ -421,7 +434,8 @@ static void fix_memory(const struct run *run, const struct plan_entry *e, struct
 }
 
 /* A new device the policy keeps: what the kernel itself would make of it. */
-static void probe_device(const struct run *run, const struct plan_entry *e, struct outcome *o)
+static void probe_device(const struct run *run, const struct plan_entry *e, struct outcome *o,
+			 const struct holders *h)
 {
 	const struct dp_ctx *c = run->c;
 	char alias[ATTR_MAX], err[STEP_ERR_MAX] = "";
@@ -455,13 +469,35 @@ static void probe_device(const struct run *run, const struct plan_entry *e, stru
 
 /* ---- the plan ----------------------------------------------------------- */
 
-typedef void action_fn(const struct run *run, const struct plan_entry *e, struct outcome *o);
+/* H: who holds the entry's device (changes of driver only). */
+typedef void action_fn(const struct run *run, const struct plan_entry *e, struct outcome *o,
+		       const struct holders *h);
+
+/* What the --dry-run listing says an entry's device becomes. */
+static void to_mode(const struct plan_entry *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s -> %s", mode_name(e->dev.mode), mode_name(e->want));
+}
+
+static void to_memory(const struct plan_entry *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s, its memory blocks -> online %s", mode_name(e->dev.mode),
+		 online_name(e->online));
+}
+
+static void to_kernel(const struct plan_entry *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s -> the kernel's own choice", mode_name(e->dev.mode));
+}
 
 /* What apply does for each plan action; none: the plan's verdict stands. */
-static action_fn *const action_steps[] = {
-	[ACT_CHANGE] = change_device,
-	[ACT_MEMORY] = fix_memory,
-	[ACT_PROBE] = probe_device,
+static const struct {
+	action_fn *run;
+	void (*describe)(const struct plan_entry *e, char *buf, size_t size);
+} action_steps[] = {
+	[ACT_CHANGE] = { change_device, to_mode },
+	[ACT_MEMORY] = { fix_memory, to_memory },
+	[ACT_PROBE] = { probe_device, to_kernel },
 };
 
 /*
@@ -485,21 +521,25 @@ static void load_modules(const struct run *run, const struct plan_entry *e, size
 static int apply_entries(const struct run *run, const struct plan_entry *e, size_t n,
 			 struct outcome *out)
 {
+	_cleanup_free_ struct holders *h = calloc(n ? n : 1, sizeof(*h));
 	int failed = 0;
 
+	if (!h)
+		return (int)n;
+	/* one look at /proc for every device, before any is changed */
+	holders_of_entries(run->c, e, n, h);
 	load_modules(run, e, n);
 	for (size_t i = 0; i < n; i++) {
-		action_fn *step = (size_t)e[i].action < ARRAY_SIZE(action_steps) ?
-					  action_steps[e[i].action] : NULL;
+		size_t a = (size_t)e[i].action;
+		char what[128];
 
 		outcome_from_plan(&e[i], &out[i]);
-		if (step) {
-			if (run->c->dry_run)
-				print_dry_run(run->c, "%s: %s -> %s", e[i].dev.name,
-					      mode_name(e[i].dev.mode),
-					      e[i].action == ACT_PROBE ? "the kernel's own choice"
-								       : mode_name(e[i].want));
-			step(run, &e[i], &out[i]);
+		if (a < ARRAY_SIZE(action_steps) && action_steps[a].run) {
+			if (run->c->dry_run) {
+				action_steps[a].describe(&e[i], what, sizeof(what));
+				print_dry_run(run->c, "%s: %s", e[i].dev.name, what);
+			}
+			action_steps[a].run(run, &e[i], &out[i], &h[i]);
 		}
 		if (out[i].state == STATE_BUSY || out[i].state == STATE_ERROR)
 			failed++;
@@ -510,9 +550,9 @@ static int apply_entries(const struct run *run, const struct plan_entry *e, size
 /* Plan entry E again from what its device is now. */
 static void replan(const struct run *run, const struct policy *p, struct plan_entry *e)
 {
-	struct dax_device now;
+	struct dax_device now = e->dev;
 
-	discover_device(run->c, run->snap, e->dev.name, &now);
+	discover_refresh(run->c, run->snap, &now);
 	plan_device(p, &now, e);
 }
 
@@ -545,9 +585,38 @@ static void record_decisions(const struct run *run, const struct plan *plan,
 }
 
 /*
+ * Writing a name to a driver's new_id attaches that driver to every unbound
+ * device it matches, not only the one named (6.12 matches kmem, and
+ * device_dax, by device type): a device put in its mode earlier in the run,
+ * or in it already, may have been taken since. Read the driver of each
+ * again; one that moved is marked raced, to be planned and changed again.
+ */
+static int recheck(const struct run *run, const struct plan *plan, struct outcome *out)
+{
+	int moved = 0;
+
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct plan_entry *e = &plan->e[i];
+		char now[DRIVER_NAME_MAX];
+
+		if (e->want == MODE_KEEP || out[i].state != STATE_OK ||
+		    bus_bound_driver(run->c, e->dev.name, now, sizeof(now)) != 0 ||
+		    mode_from_driver(now) == e->want)
+			continue;
+		out[i].state = STATE_ERROR;
+		out[i].raced = true;
+		snprintf(out[i].msg, sizeof(out[i].msg), "bound to %s after it was put in its mode",
+			 now[0] ? now : "no driver");
+		moved++;
+	}
+	return moved;
+}
+
+/*
  * Apply, and try again (a few times, briefly apart) for devices someone else
  * bound while we switched them: a device that just appeared is probed by
- * device_dax at the same moment its udev event starts us.
+ * device_dax at the same moment its udev event starts us; a driver's new_id
+ * may take devices done before (recheck).
  */
 int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snapshot *snap,
 	       struct plan *plan, bool force, struct outcome *out)
@@ -559,6 +628,8 @@ int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snap
 	if (!c->dry_run)
 		memory_auto_online_recover(c);
 	failed = apply_entries(&run, plan->e, plan->n, out);
+	if (!c->dry_run)
+		failed += recheck(&run, plan, out);
 
 	for (int pass = 1; pass < APPLY_TRIES && failed && !c->dry_run; pass++) {
 		int retried = 0;
@@ -575,6 +646,7 @@ int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snap
 		}
 		if (!retried)
 			break;
+		failed += recheck(&run, plan, out);
 	}
 	if (!c->dry_run)
 		record_decisions(&run, plan, out);

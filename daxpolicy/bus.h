@@ -18,8 +18,9 @@
 
 /* Is DRIVER registered on the dax bus (its module loaded)? */
 bool bus_driver_registered(const struct dp_ctx *c, const char *driver);
-/* The driver device NAME is bound to, "" when unbound. */
-void bus_bound_driver(const struct dp_ctx *c, const char *name, char *out, size_t size);
+/* The driver device NAME is bound to, "" when unbound (also when the link
+ * cannot be read: then -errno is returned, else 0). */
+int bus_bound_driver(const struct dp_ctx *c, const char *name, char *out, size_t size);
 /* Write device NAME to DRIVER's attribute ATTR, as step STEP of a change
  * (see sysroot_write). 0 or -errno. */
 int bus_driver_write(const struct dp_ctx *c, const char *driver, const char *attr,

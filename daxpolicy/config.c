@@ -72,7 +72,8 @@ static bool rule_name_valid(const char *name)
 
 /* ---- sections ----------------------------------------------------------- */
 
-/* A rule needs a mode, and online= only where the mode has memory. */
+/* A rule needs a mode, and online= (any memory-only key) only where the
+ * mode has memory. */
 static void check_rule(struct ini *ini, const struct rule *r)
 {
 	enum dax_mode mode = rule_mode(r);
@@ -80,12 +81,21 @@ static void check_rule(struct ini *ini, const struct rule *r)
 
 	if (mode == MODE_UNSET) {
 		ini_error_at(ini, r->line, "rule '%s' has no mode", r->name);
-	} else if (rule_has(r, KEY_ONLINE) && !mode_has_memory(mode)) {
-		mode_word_list(words, sizeof(words), true);
-		ini_error_at(ini, r->set.key[KEY_ONLINE].line,
-			     "online= only applies to mode = %s, rule '%s' has mode %s", words,
-			     r->name, mode_word(mode));
+		return;
 	}
+	if (mode_has_memory(mode))
+		return;
+	mode_word_list(words, sizeof(words), true);
+	for (int k = MATCH_KEY_COUNT; k < CONFIG_KEY_COUNT; k++)
+		if (config_keys[k].memory_only && rule_has(r, k))
+			ini_error_at(ini, r->set.key[k].line,
+				     "%s= only applies to mode = %s, rule '%s' has mode %s",
+				     config_keys[k].name, words, r->name, mode_word(mode));
+}
+
+bool rule_destroys_pmem(const struct rule *r)
+{
+	return rule_has(r, KEY_DESTROY_PMEM_DATA) && r->set.key[KEY_DESTROY_PMEM_DATA].v.yes;
 }
 
 static void end_section(struct ini *ini, struct schema *s)
@@ -192,6 +202,9 @@ static void unknown_key(struct ini *ini, const struct schema *s, const char *nam
 	if (s->sec == SEC_DEFAULTS) {
 		config_key_list(SECTION_DEFAULTS, keys, sizeof(keys));
 		ini_error(ini, "unknown key '%s' in [defaults]; expected %s", name, keys);
+	} else if (s->sec == SEC_BAD) {
+		config_key_list(SECTION_DEFAULTS | SECTION_RULE, keys, sizeof(keys));
+		ini_error(ini, "unknown key '%s'; expected %s", name, keys);
 	} else {
 		config_key_list(SECTION_RULE, keys, sizeof(keys));
 		ini_error(ini, "unknown key '%s' in [rule %s]; expected %s", name, s->rule->name,
@@ -208,9 +221,10 @@ static void on_key(struct ini *ini, void *data, const char *name, const char *va
 	union key_value v;
 	int k;
 
-	/* a bad header was already reported; its keys add nothing */
+	/* under a bad header (already reported) keys are still checked, so
+	 * that one run shows every error, but kept nowhere */
 	if (s->sec == SEC_BAD)
-		return;
+		section = SECTION_DEFAULTS | SECTION_RULE;
 	k = config_key_lookup(name);
 	if (k < 0 || !(config_keys[k].sections & section)) {
 		unknown_key(ini, s, name);
@@ -232,6 +246,8 @@ static void on_key(struct ini *ini, void *data, const char *name, const char *va
 		ini_error(ini, "bad value for %s: '%s': %s", name, value, expected);
 		return;
 	}
+	if (s->sec == SEC_BAD)
+		return;
 	s->set->key[k].line = ini->line;
 	s->set->key[k].v = v;
 	str_copy(s->set->key[k].text, sizeof(s->set->key[k].text), value);

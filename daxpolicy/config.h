@@ -58,6 +58,8 @@ bool rule_has(const struct rule *r, enum config_key_id k);
 enum dax_mode rule_mode(const struct rule *r);
 /* The effective online policy of a rule (its own or the default). */
 enum online_policy rule_online(const struct policy *p, const struct rule *r);
+/* Does the rule allow system-ram on persistent memory (destroy-pmem-data = yes)? */
+bool rule_destroys_pmem(const struct rule *r);
 enum dax_mode default_mode(const struct policy *p);
 enum online_policy default_online(const struct policy *p);
 

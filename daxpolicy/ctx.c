@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ctx.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -25,11 +26,16 @@ static void vlog(const struct dp_ctx *c, enum verbosity level, const char *prefi
 
 void log_error(const struct dp_ctx *c, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(c, VERBOSITY_QUIET, "error: ", fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	errlist_add(c->errors, NULL, 0, msg);
+	/* names in it (files, paths) may hold any bytes: no terminal commands */
+	str_sanitize(msg);
+	fprintf(stderr, "dax-policy: error: %s\n", msg);
 }
 
 void log_warn(const struct dp_ctx *c, const char *fmt, ...)

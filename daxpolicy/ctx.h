@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "errlist.h"
+
 /* -q and -v; a message is printed when its level is at most this. */
 enum verbosity { VERBOSITY_QUIET, VERBOSITY_NORMAL, VERBOSITY_VERBOSE };
 
@@ -22,6 +24,7 @@ struct dp_ctx {
 	FILE *dry_run_out;		/* where that listing goes (stderr under --json) */
 	enum verbosity verbosity;
 	unsigned offline_timeout; /* seconds a memory block may take to go offline; 0: no limit */
+	struct errlist *errors; /* log_error() keeps its messages here too (--json); may be NULL */
 };
 
 /* The live system, writes done, normal verbosity, 30 s offline timeout. */

@@ -7,7 +7,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <sys/sysmacros.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +18,7 @@ void snapshot_free(struct snapshot *s)
 {
 	free(s->devs);
 	decided_free(&s->decided);
+	memblock_list_free(&s->blocks);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -24,6 +28,21 @@ const struct dax_device *snapshot_find(const struct snapshot *s, const char *nam
 		if (strcmp(s->devs[i].name, name) == 0)
 			return &s->devs[i];
 	return NULL;
+}
+
+static void set_problem(struct dax_device *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Only the first problem is kept: later ones often follow from it. */
+static void set_problem(struct dax_device *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->problem[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->problem, sizeof(d->problem), fmt, ap);
+	va_end(ap);
 }
 
 /* A uuid from the nearest ancestor that has one: a pmem namespace's nd_dax
@@ -47,27 +66,195 @@ static void read_uuid(const struct dp_ctx *c, struct dax_device *d)
 	}
 }
 
-static void read_ranges(const struct dp_ctx *c, struct dax_device *d, const char *dev)
+/*
+ * Persistent memory: a device of a pmem namespace sits under its nd_dax
+ * device (devtype nd_dax, which names the namespace), in a region of devtype
+ * nd_pmem. Volatile nvdimm regions (nd_volatile) keep nothing across a
+ * reboot and are not counted.
+ */
+static void read_pmem(const struct dp_ctx *c, struct dax_device *d)
 {
+	char dir[PATH_MAX], buf[ATTR_MAX];
+
+	d->pmem = false;
+	d->pmem_namespace[0] = '\0';
+	str_copy(dir, sizeof(dir), d->path);
+	for (int up = 0; up < 3; up++) {
+		char *slash = strrchr(dir, '/');
+
+		if (!slash || slash == dir)
+			return;
+		*slash = '\0';
+		if (sysroot_read(c, buf, sizeof(buf), "%s/devtype", dir) != 0)
+			continue;
+		if (strcmp(buf, "nd_dax") == 0 &&
+		    sysroot_read(c, buf, sizeof(buf), "%s/namespace", dir) == 0) {
+			str_sanitize(buf);
+			str_copy(d->pmem_namespace, sizeof(d->pmem_namespace), buf);
+			continue;
+		}
+		if (strcmp(buf, "nd_pmem") == 0) {
+			d->pmem = true;
+			return;
+		}
+	}
+}
+
+/* The device number of /dev/daxX.Y, "MAJOR:MINOR" in sysfs. */
+static void read_devnum(const struct dp_ctx *c, struct dax_device *d, const char *dev)
+{
+	char buf[ATTR_MAX], *colon;
+	int major, minor;
+
+	d->devnum = 0;
+	if (sysroot_read(c, buf, sizeof(buf), "%s/dev", dev) != 0)
+		return;
+	colon = strchr(buf, ':');
+	if (!colon)
+		return;
+	*colon = '\0';
+	if (parse_uint(buf, &major) && parse_uint(colon + 1, &minor) && major > 0)
+		d->devnum = makedev((unsigned)major, (unsigned)minor);
+}
+
+/* Do the ranges add up: each sane, none overlapping, together the size? */
+static void check_ranges(struct dax_device *d)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < d->nranges; i++) {
+		uint64_t start = d->ranges[i].start, end = d->ranges[i].end;
+
+		if (start > end || end >= DAX_PHYS_LIMIT) {
+			set_problem(d,
+				    "mapping%d 0x%" PRIx64 "-0x%" PRIx64
+				    " is not a range of physical memory",
+				    i, start, end);
+			return;
+		}
+		for (int j = 0; j < i; j++) {
+			if (start <= d->ranges[j].end && d->ranges[j].start <= end) {
+				set_problem(d, "mapping%d overlaps mapping%d", i, j);
+				return;
+			}
+		}
+		total += end - start + 1;
+	}
+	if (total != d->size)
+		set_problem(d, "its ranges add up to %" PRIu64 " bytes, not its size %" PRIu64,
+			    total, d->size);
+}
+
+/* The physical ranges, from mappingN; a device that has none (older
+ * kernels' static regions) is one range from resource and size. */
+static void read_ranges(const struct dp_ctx *c, struct dax_device *d, const char *dev,
+			bool have_resource)
+{
+	int i, rc = 0;
+
 	d->nranges = 0;
-	for (int i = 0; i < DAX_RANGES_MAX; i++) {
+	for (i = 0; i < DAX_RANGES_MAX; i++) {
 		uint64_t start, end;
 
-		if (sysroot_read_u64(c, &start, "%s/mapping%d/start", dev, i) != 0 ||
-		    sysroot_read_u64(c, &end, "%s/mapping%d/end", dev, i) != 0)
+		if (!sysroot_exists(c, "%s/mapping%d", dev, i))
 			break;
+		rc = sysroot_read_u64(c, &start, "%s/mapping%d/start", dev, i);
+		if (rc == 0)
+			rc = sysroot_read_u64(c, &end, "%s/mapping%d/end", dev, i);
+		if (rc) {
+			set_problem(d, "cannot read mapping%d: %s", i, strerror(-rc));
+			return;
+		}
 		d->ranges[d->nranges].start = start;
 		d->ranges[d->nranges].end = end;
 		d->nranges++;
 	}
-	/* static (pmem) regions have no mappingN: one range from resource */
+	if (i == DAX_RANGES_MAX && sysroot_exists(c, "%s/mapping%d", dev, i)) {
+		set_problem(d, "more than %d mapping ranges", DAX_RANGES_MAX);
+		return;
+	}
 	if (d->nranges == 0 && d->size) {
+		/* the range comes from resource, or from nowhere: never from 0 */
+		if (!have_resource || d->size > UINT64_MAX - d->resource) {
+			set_problem(d,
+				    "no mappingN and no readable resource: its range is unknown");
+			return;
+		}
 		d->ranges[0].start = d->resource;
 		d->ranges[0].end = d->resource + d->size - 1;
 		d->nranges = 1;
 	}
+	check_ranges(d);
 }
 
+static void count_block(const struct dp_ctx *c, uint64_t b, struct dax_memory *m)
+{
+	switch (memblock_state(c, b)) {
+	case BLOCK_MISSING:
+		m->missing++; /* gone since the listing */
+		break;
+	case BLOCK_OFFLINE: m->present = true; break;
+	case BLOCK_MOVABLE:
+		m->present = true;
+		m->online++;
+		m->movable++;
+		break;
+	case BLOCK_KERNEL:
+		m->present = true;
+		m->online++;
+		m->normal++;
+		break;
+	}
+}
+
+/* Whole blocks of range R: FIRST..LAST; false when there is none. */
+static bool range_blocks(const struct dax_device *d, int r, uint64_t bs, uint64_t *first,
+			 uint64_t *last)
+{
+	uint64_t end_block = (d->ranges[r].end + 1) / bs; /* ranges end below 2^52 */
+
+	*first = (d->ranges[r].start + bs - 1) / bs;
+	if (end_block == 0 || *first > end_block - 1)
+		return false;
+	*last = end_block - 1;
+	return true;
+}
+
+int dax_device_blocks(const struct dax_device *d, const struct memblock_list *l, uint64_t **out,
+		      size_t *n)
+{
+	uint64_t bs = d->mem.block_size, first, last, *v;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!bs || d->problem[0])
+		return -ENODEV;
+	for (int r = 0; r < d->nranges; r++) {
+		if (!range_blocks(d, r, bs, &first, &last))
+			continue;
+		for (size_t i = memblock_lower_bound(l, first); i < l->n && l->v[i] <= last; i++) {
+			if (*n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+
+				v = realloc(*out, ncap * sizeof(*v));
+				if (!v) {
+					free(*out);
+					*out = NULL;
+					*n = 0;
+					return -ENOMEM;
+				}
+				*out = v;
+				cap = ncap;
+			}
+			(*out)[(*n)++] = l->v[i];
+		}
+	}
+	return 0;
+}
+
+/* Count the device's blocks: only those that exist are read, so the cost
+ * is what the machine has, whatever the ranges claim. */
 /*
  * The serial numbers of the CXL memory devices under DEV's memory: the CXL
  * region whose address range holds it, that region's targets (endpoint
@@ -107,48 +294,75 @@ static void read_cxl_serials(const struct dp_ctx *c, struct dax_device *d)
 	}
 }
 
-static void read_memory(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *d)
+static void read_memory(const struct dp_ctx *c, const struct snapshot *s,
+			const struct memblock_list *l, struct dax_device *d)
 {
 	struct dax_memory *m = &d->mem;
+	uint64_t first, last;
 
 	memset(m, 0, sizeof(*m));
-	if (!s->block_size)
+	m->block_size = s->block_size;
+	if (!m->block_size || d->problem[0])
 		return;
 	for (int r = 0; r < d->nranges; r++) {
-		uint64_t first = d->ranges[r].start / s->block_size;
-		uint64_t last = d->ranges[r].end / s->block_size;
+		size_t i, seen = 0;
 
-		for (uint64_t b = first; b <= last && b <= INT32_MAX; b++) {
-			m->nblocks++;
-			switch (memblock_state(c, b)) {
-			case BLOCK_MISSING:
-				m->missing++;
-				break;
-			case BLOCK_OFFLINE:
-				m->present = true;
-				break;
-			case BLOCK_MOVABLE:
-				m->present = true;
-				m->online++;
-				m->movable++;
-				break;
-			case BLOCK_KERNEL:
-				m->present = true;
-				m->online++;
-				m->normal++;
-				break;
-			}
-		}
+		if (!range_blocks(d, r, m->block_size, &first, &last))
+			continue;
+		m->nblocks += (int)(last - first + 1); /* < 2^52 / 16M */
+		for (i = memblock_lower_bound(l, first); i < l->n && l->v[i] <= last; i++, seen++)
+			count_block(c, l->v[i], m);
+		m->missing += (int)(last - first + 1 - seen);
 	}
 }
 
-int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char *name,
-		    struct dax_device *d)
+static void read_device(const struct dp_ctx *c, const struct snapshot *s,
+			const struct memblock_list *l, const char *dev, struct dax_device *d)
+{
+	bool have_resource;
+	int rc;
+
+	/* the region's own id, where the dax_region directory says it */
+	if (sysroot_read_int(c, &d->region, "%s/../dax_region/id", d->path) != 0)
+		sscanf(d->name, "dax%d.", &d->region);
+
+	rc = sysroot_read_u64(c, &d->size, "%s/size", dev);
+	if (rc)
+		set_problem(d, "cannot read its size: %s", strerror(-rc));
+	have_resource = sysroot_read_u64(c, &d->resource, "%s/resource", dev) == 0;
+	if (!have_resource)
+		d->resource = 0;
+	if (sysroot_read_int(c, &d->target_node, "%s/target_node", dev) != 0)
+		d->target_node = -1;
+	if (sysroot_read_int(c, &d->numa_node, "%s/numa_node", dev) != 0)
+		d->numa_node = -1;
+
+	rc = bus_bound_driver(c, d->name, d->driver, sizeof(d->driver));
+	if (rc)
+		set_problem(d, "cannot read its driver link: %s", strerror(-rc));
+	d->mode = mode_from_driver(d->driver);
+
+	read_uuid(c, d);
+	read_pmem(c, d);
+	read_devnum(c, d, dev);
+	if (!d->problem[0])
+		read_ranges(c, d, dev, have_resource);
+	if (!have_resource && d->nranges)
+		d->resource = d->ranges[0].start;
+	read_memory(c, s, l, d);
+	read_cxl_serials(c, d);
+	if (!d->mem.block_size && mode_has_memory(d->mode))
+		set_problem(d, "its memory cannot be counted: %s", s->block_problem);
+}
+
+static int read_named(const struct dp_ctx *c, const struct snapshot *s,
+		      const struct memblock_list *l, const char *name, struct dax_device *d)
 {
 	char dev[PATH_MAX];
 	int rc;
 
 	memset(d, 0, sizeof(*d));
+	d->target_node = d->numa_node = -1;
 	if (!dax_name_valid(name) || !str_copy(d->name, sizeof(d->name), name))
 		return -EINVAL;
 	if (!str_printf(dev, sizeof(dev), DAX_DEVICES "/%s", name))
@@ -159,42 +373,35 @@ int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char
 		return -EINVAL;
 
 	rc = sysroot_canonical(c, d->path, sizeof(d->path), "%s", dev);
-	if (rc)
-		return rc;
-	/* the region's own id, where the dax_region directory says it */
-	if (sysroot_read_int(c, &d->region, "%s/../dax_region/id", d->path) != 0)
-		sscanf(name, "dax%d.", &d->region);
-
-	sysroot_read_u64(c, &d->size, "%s/size", dev);
-	if (sysroot_read_u64(c, &d->resource, "%s/resource", dev) != 0)
-		d->resource = 0;
-	if (sysroot_read_int(c, &d->target_node, "%s/target_node", dev) != 0)
-		d->target_node = -1;
-	if (sysroot_read_int(c, &d->numa_node, "%s/numa_node", dev) != 0)
-		d->numa_node = -1;
-
-	bus_bound_driver(c, name, d->driver, sizeof(d->driver));
-	d->mode = mode_from_driver(d->driver);
-
-	read_uuid(c, d);
-	read_ranges(c, d, dev);
-	if (!d->resource && d->nranges)
-		d->resource = d->ranges[0].start;
-	read_memory(c, s, d);
-	read_cxl_serials(c, d);
+	if (rc == -EXDEV)
+		set_problem(d, "its sysfs directory is outside --root");
+	else if (rc)
+		set_problem(d, "cannot resolve its sysfs path: %s", strerror(-rc));
+	else
+		read_device(c, s, l, dev, d);
 	if (sysroot_inode(c, &d->instance, "%s", dev) != 0)
 		d->instance = 0;
-	d->waiting = s->held && d->mode == MODE_UNBOUND &&
+	d->waiting = s->held && d->mode == MODE_UNBOUND && !d->problem[0] &&
 		     !decided_has(&s->decided, d->name, d->instance);
 	return 0;
 }
 
+int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char *name,
+		    struct dax_device *d)
+{
+	return read_named(c, s, &s->blocks, name, d);
+}
+
 int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *dev)
 {
+	_cleanup_(memblock_list_free) struct memblock_list now = { 0 };
 	char name[DAX_NAME_MAX];
 
 	str_copy(name, sizeof(name), dev->name);
-	return discover_device(c, s, name, dev);
+	/* kmem adds (and removes) blocks as the device changes driver */
+	if (memblock_list(c, &now) != 0)
+		return read_named(c, s, &s->blocks, name, dev);
+	return read_named(c, s, &now, name, dev);
 }
 
 static int cmp_dev(const void *a, const void *b)
@@ -231,9 +438,17 @@ int discover_all(const struct dp_ctx *c, struct snapshot *s)
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	s->block_size = memblock_size(c);
-	if (sysroot_read(c, buf, sizeof(buf), MEMORY_DIR "/auto_online_blocks") == 0)
+	s->block_size = memblock_size(c, s->block_problem, sizeof(s->block_problem));
+	rc = memblock_list(c, &s->blocks);
+	if (rc && s->block_size) {
+		snprintf(s->block_problem, sizeof(s->block_problem), "cannot list %s: %s",
+			 MEMORY_DIR, strerror(-rc));
+		s->block_size = 0;
+	}
+	if (sysroot_read(c, buf, sizeof(buf), MEMORY_DIR "/auto_online_blocks") == 0) {
+		str_sanitize(buf);
 		str_copy(s->auto_online, sizeof(s->auto_online), buf);
+	}
 	s->held = hold_active(c);
 	rc = decided_load(c, &s->decided);
 	if (rc)

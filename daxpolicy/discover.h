@@ -12,10 +12,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "bus.h"
 #include "ctx.h"
 #include "hold.h"
+#include "memblock.h"
 #include "mode.h"
 #include "values.h"
 
@@ -24,11 +26,20 @@
 /* CXL memory devices one dax device's memory can be interleaved over */
 #define CXL_SERIALS_MAX 16
 #define CXL_DEVICES "/sys/bus/cxl/devices"
+/* Room for what is wrong with a device that cannot be read. */
+#define DAX_PROBLEM_MAX 192
+/* Physical addresses end below 2^52 (4 PiB) on every architecture with dax
+ * devices (x86-64 with 5-level paging, arm64 with LPA); a range beyond is
+ * not real. */
+#define DAX_PHYS_LIMIT (1ULL << 52)
 
-/* The memory blocks a device covers, as system RAM. */
+/* The memory blocks a device covers, as system RAM: only blocks wholly
+ * inside its ranges, as kmem adds them (a block that is partly outside
+ * belongs to other memory). */
 struct dax_memory {
+	uint64_t block_size;	/* 0: unknown (then nothing else is known) */
 	bool present;		/* any memoryN directory for the range exists */
-	int nblocks;		/* blocks spanned by the device's ranges */
+	int nblocks;		/* whole blocks in the device's ranges */
 	int online;		/* blocks online */
 	int movable;		/* online in ZONE_MOVABLE */
 	int normal;		/* online in another zone (Normal, DMA32, ...) */
@@ -54,12 +65,20 @@ struct dax_device {
 	int ncxl;
 	uint64_t instance;		/* inode of its sysfs directory (see hold.h) */
 	bool waiting;			/* appeared while the bus held, undecided (hold.h) */
+	dev_t devnum;			/* of /dev/daxX.Y (sysfs "dev"); 0 if unknown */
+	bool pmem;			/* on a persistent-memory (nvdimm) region */
+	char pmem_namespace[DAX_NAME_MAX]; /* its namespace, e.g. namespace3.0 */
+	/* What could not be read or does not add up; "" if nothing. Such a
+	 * device is refused (state error with this reason), never guessed. */
+	char problem[DAX_PROBLEM_MAX];
 };
 
 struct snapshot {
 	struct dax_device *devs;
 	size_t n, cap;
-	uint64_t block_size;		/* memory block size, 0 if unknown */
+	uint64_t block_size;		/* memory block size, 0 if unknown ... */
+	char block_problem[128];	/* ... and why */
+	struct memblock_list blocks;	/* memoryN directories at discovery */
 	char auto_online[32];		/* /sys/devices/system/memory/auto_online_blocks */
 	bool bus_present;		/* /sys/bus/dax exists */
 	bool held;			/* new devices wait for the policy (hold.h) */
@@ -69,12 +88,18 @@ struct snapshot {
 void snapshot_free(struct snapshot *s);
 /* Read every device. 0, or -errno when the dax bus cannot be read. */
 int discover_all(const struct dp_ctx *c, struct snapshot *s);
-/* Read one device into *dev (S gives the memory block size); 0, or
- * -ENOENT when it does not exist (DEV then has only its name). */
+/* Read one device into *dev (S gives the memory block size and the blocks
+ * that existed); 0, or -ENOENT when it does not exist (DEV then has only its
+ * name). A device that exists but cannot be read sensibly is returned with
+ * its problem set. */
 int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char *name,
 		    struct dax_device *dev);
-/* Read DEV again, in place. */
+/* Read DEV again, in place, with the memory blocks that exist now. */
 int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *dev);
+/* The memory blocks of L wholly inside DEV's ranges, in order (*OUT is
+ * malloc'd). 0, or -ENODEV when DEV's ranges or block size are unknown. */
+int dax_device_blocks(const struct dax_device *dev, const struct memblock_list *l, uint64_t **out,
+		      size_t *n);
 const struct dax_device *snapshot_find(const struct snapshot *s, const char *name);
 
 #endif

@@ -7,11 +7,144 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
+
+/* Nodes (filesystem, inode) known to be one of the devices; a mapping of
+ * one of them is a mapping of that device. */
+#define NODES_MAX 256
+/* Mapped files already looked at through map_files (shared libraries are
+ * the same file in every process): an open-addressed table. */
+#define SEEN_SLOTS 4096
+
+struct node {
+	dev_t fs;
+	ino_t ino;
+	size_t dev; /* index into the scan's devices */
+};
+
+struct seen {
+	dev_t fs;
+	ino_t ino;
+	int dev; /* index, or -1: not a device; slot unused when !used */
+	bool used;
+};
+
+struct wanted_dev {
+	dev_t num;
+	size_t dev;
+};
+
+/* One scan: the devices asked about and what has been learnt on the way. */
+struct scan {
+	const struct dp_ctx *c;
+	const struct dax_device *const *devs;
+	size_t n;
+	struct holders *out;
+	struct node nodes[NODES_MAX];
+	size_t nnodes;
+	struct seen *seen; /* SEEN_SLOTS, or NULL (then nothing is remembered) */
+	/* per device, the process last added: many fds of one count once */
+	int *last_pid;
+	/* the devices looked for, by number, for a binary search */
+	struct wanted_dev *by_num;
+	size_t nnum;
+	bool map_files; /* /proc/PID/map_files may be read (CAP_SYS_ADMIN) */
+	pid_t self;
+};
+
+/* Does DEVS[i] need looking for? (it has a /dev node in its mode) */
+static bool wanted(const struct scan *s, size_t i)
+{
+	return s->devs[i] && mode_has_dev_node(s->devs[i]->mode) && s->devs[i]->devnum;
+}
+
+static int cmp_num(const void *a, const void *b)
+{
+	dev_t x = ((const struct wanted_dev *)a)->num, y = ((const struct wanted_dev *)b)->num;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The device whose number RDEV is, or -1 (every char fd of every process
+ * is asked: a binary search keeps 10,000 devices cheap). */
+static int device_of(const struct scan *s, dev_t rdev)
+{
+	struct wanted_dev key = { .num = rdev };
+	const struct wanted_dev *w = bsearch(&key, s->by_num, s->nnum, sizeof(key), cmp_num);
+
+	return w ? (int)w->dev : -1;
+}
+
+static int node_device(const struct scan *s, dev_t fs, ino_t ino)
+{
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (s->nodes[i].fs == fs && s->nodes[i].ino == ino)
+			return (int)s->nodes[i].dev;
+	return -1;
+}
+
+static void learn_node(struct scan *s, dev_t fs, ino_t ino, size_t dev)
+{
+	if (node_device(s, fs, ino) >= 0 || s->nnodes == NODES_MAX)
+		return;
+	s->nodes[s->nnodes++] = (struct node){ .fs = fs, .ino = ino, .dev = dev };
+}
+
+/*
+ * stat() that never waits on a server (a process may have files open on a
+ * hung NFS mount): what the kernel has cached is enough to tell a character
+ * device from anything else.
+ */
+static int stat_cached(const char *path, struct stat *st)
+{
+	struct statx sx;
+
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT, STATX_TYPE | STATX_INO,
+		  &sx) < 0)
+		return -errno;
+	memset(st, 0, sizeof(*st));
+	st->st_mode = sx.stx_mode;
+	st->st_ino = sx.stx_ino;
+	st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+	st->st_rdev = makedev(sx.stx_rdev_major, sx.stx_rdev_minor);
+	return 0;
+}
+
+/* Which device the file at PATH (under the root) is; learns its node.
+ * NOT_OURS when it is something else, UNSEEN when it cannot be looked at. */
+enum { NOT_OURS = -1, UNSEEN = -2 };
+
+static int file_device(struct scan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int file_device(struct scan *s, const char *fmt, ...)
+{
+	char live[PATH_MAX], full[PATH_MAX];
+	struct stat st;
+	va_list ap;
+	int n, dev;
+
+	va_start(ap, fmt);
+	n = vsnprintf(live, sizeof(live), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(live) ||
+	    !sysroot_path(s->c, full, sizeof(full), "%s", live) || stat_cached(full, &st) != 0)
+		return UNSEEN;
+	if (!S_ISCHR(st.st_mode))
+		return NOT_OURS;
+	dev = device_of(s, st.st_rdev);
+	if (dev >= 0)
+		learn_node(s, st.st_dev, st.st_ino, (size_t)dev);
+	return dev;
+}
 
 static void add_holder(struct holders *out, pid_t pid, const char *what, bool mapped)
 {
@@ -27,51 +160,147 @@ static void add_holder(struct holders *out, pid_t pid, const char *what, bool ma
 		h->pid = pid;
 		h->mapped = mapped;
 		str_copy(h->comm, sizeof(h->comm), what);
+		/* a process names itself: no terminal commands in our messages */
+		str_sanitize(h->comm);
 	}
 	out->n++;
 }
 
-static bool fd_holds(const struct dp_ctx *c, int pid, const char *devpath)
+static void add_process(struct scan *s, int dev, int pid, bool mapped)
 {
-	_cleanup_closedir_ DIR *d = sysroot_opendir(c, "/proc/%d/fd", pid);
-	char target[PATH_MAX];
+	char comm[32] = "?";
+
+	if (s->last_pid[dev] == pid) {
+		struct holders *h = &s->out[dev];
+
+		for (int i = 0; i < h->n && i < HOLDERS_MAX; i++)
+			if (h->h[i].pid == pid)
+				h->h[i].mapped |= mapped;
+		return;
+	}
+	s->last_pid[dev] = pid;
+	sysroot_read(s->c, comm, sizeof(comm), "/proc/%d/comm", pid);
+	add_holder(&s->out[dev], pid, comm, mapped);
+}
+
+/* Open files: a file is the device when its number is, whatever its name. */
+static void scan_fds(struct scan *s, int pid)
+{
+	_cleanup_closedir_ DIR *d = sysroot_opendir(s->c, "/proc/%d/fd", pid);
 	struct dirent *de;
 
 	if (!d)
-		return false;
+		return;
 	while ((de = readdir(d))) {
+		int dev;
+
 		if (de->d_name[0] == '.')
 			continue;
-		if (sysroot_readlink(c, target, sizeof(target), "/proc/%d/fd/%s", pid,
-				     de->d_name) == 0 &&
-		    strcmp(target, devpath) == 0)
-			return true;
+		dev = file_device(s, "/proc/%d/fd/%s", pid, de->d_name);
+		if (dev >= 0)
+			add_process(s, dev, pid, false);
 	}
-	return false;
 }
 
-static bool maps_hold(const struct dp_ctx *c, int pid, const char *devpath)
+static struct seen *seen_slot(struct scan *s, dev_t fs, ino_t ino)
 {
-	_cleanup_fclose_ FILE *f = sysroot_fopen(c, "/proc/%d/maps", pid);
+	size_t h = ((size_t)fs * 31u + (size_t)ino) % SEEN_SLOTS;
+
+	for (size_t i = 0; i < SEEN_SLOTS; i++) {
+		struct seen *e = &s->seen[(h + i) % SEEN_SLOTS];
+
+		if (!e->used || (e->fs == fs && e->ino == ino))
+			return e;
+	}
+	return NULL; /* full: look every time */
+}
+
+/* A mapped file no known node is: ask map_files what it is, once per file. */
+static int mapped_file_device(struct scan *s, int pid, const char *range, dev_t fs, ino_t ino)
+{
+	struct seen *e = s->seen ? seen_slot(s, fs, ino) : NULL;
+	char full[PATH_MAX];
+	struct stat st;
+	int dev = -1, rc;
+
+	if (e && e->used)
+		return e->dev;
+	if (!s->map_files ||
+	    !sysroot_path(s->c, full, sizeof(full), "/proc/%d/map_files/%s", pid, range))
+		return -1;
+	rc = stat_cached(full, &st);
+	if (rc == -EPERM || rc == -EACCES) {
+		s->map_files = false; /* not for us (no CAP_SYS_ADMIN): the same for all */
+		return -1;
+	}
+	if (rc == 0 && S_ISCHR(st.st_mode))
+		dev = device_of(s, st.st_rdev);
+	if (rc == 0 && e)
+		*e = (struct seen){ .fs = fs, .ino = ino, .dev = dev, .used = true };
+	if (dev >= 0)
+		learn_node(s, fs, ino, (size_t)dev);
+	return dev;
+}
+
+/* Mappings: "start-end perms offset maj:min inode path". Device dax can only
+ * be mapped shared, so only shared file mappings are looked at. */
+static void scan_maps(struct scan *s, int pid)
+{
+	_cleanup_fclose_ FILE *f = sysroot_fopen(s->c, "/proc/%d/maps", pid);
 	char line[PATH_MAX + 128];
-	size_t dlen = strlen(devpath);
 
 	if (!f)
-		return false;
+		return;
 	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, devpath);
+		char range[64], perms[8];
+		unsigned maj, min;
+		unsigned long long ino;
+		int dev;
 
-		/* the path is the last field: "... /dev/dax0.0\n" */
-		if (p && (p[dlen] == '\n' || p[dlen] == '\0' || p[dlen] == ' '))
-			return true;
+		if (!strchr(line, '\n') && !feof(f)) {
+			/* a longer line (a long path): skip the rest of it */
+			int ch;
+
+			while ((ch = fgetc(f)) != EOF && ch != '\n')
+				;
+		}
+		if (sscanf(line, "%63s %7s %*s %x:%x %llu", range, perms, &maj, &min, &ino) != 5 ||
+		    ino == 0 || strlen(perms) < 4 || perms[3] != 's')
+			continue;
+		dev = node_device(s, makedev(maj, min), (ino_t)ino);
+		if (dev < 0)
+			dev = mapped_file_device(s, pid, range, makedev(maj, min), (ino_t)ino);
+		if (dev >= 0)
+			add_process(s, dev, pid, true);
 	}
-	return false;
+}
+
+/* The source of a mount, as the init namespace sees it: a device node by
+ * number where it can be looked at; the kernel keeps only its name, so a
+ * source that cannot be looked at counts by name. */
+static int mount_device(struct scan *s, const char *source)
+{
+	int dev;
+
+	if (source[0] != '/')
+		return -1;
+	dev = file_device(s, "/proc/1/root%s", source);
+	if (dev != UNSEEN)
+		return dev;
+	for (size_t i = 0; i < s->n; i++) {
+		char path[DAX_NAME_MAX + 8];
+
+		if (wanted(s, i) && str_printf(path, sizeof(path), "/dev/%s", s->devs[i]->name) &&
+		    strcmp(source, path) == 0)
+			return (int)i;
+	}
+	return -1;
 }
 
 /* Mounts of the init namespace: ours may be private under systemd. */
-static void scan_mounts(const struct dp_ctx *c, const char *devpath, struct holders *out)
+static void scan_mounts(struct scan *s)
 {
-	_cleanup_fclose_ FILE *f = sysroot_fopen(c, "/proc/1/mountinfo");
+	_cleanup_fclose_ FILE *f = sysroot_fopen(s->c, "/proc/1/mountinfo");
 	char line[4096];
 
 	if (!f)
@@ -80,60 +309,102 @@ static void scan_mounts(const struct dp_ctx *c, const char *devpath, struct hold
 		/* "id parent maj:min root mountpoint opts ... - fstype source opts" */
 		char mnt[PATH_MAX], *sep = strstr(line, " - ");
 		char fstype[64], source[PATH_MAX];
+		int dev;
 
 		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
 			continue;
 		if (sscanf(sep + 3, "%63s %4095s", fstype, source) != 2)
 			continue;
-		if (strcmp(source, devpath) == 0) {
-			out->mounts++;
-			add_holder(out, 0, mnt, false);
+		dev = mount_device(s, source);
+		if (dev >= 0) {
+			s->out[dev].mounts++;
+			add_holder(&s->out[dev], 0, mnt, false);
 		}
 	}
 }
 
-void holders_find(const struct dp_ctx *c, const char *name, struct holders *out)
+/* Each process of /proc, for SCAN_ONE (fds, then maps once every node that
+ * is open somewhere is known). */
+static void each_process(struct scan *s, DIR *proc, void (*scan_one)(struct scan *s, int pid))
 {
-	_cleanup_closedir_ DIR *proc = NULL;
-	char devpath[64];
 	struct dirent *de;
-	pid_t self = getpid();
 
-	memset(out, 0, sizeof(*out));
-	if (!str_printf(devpath, sizeof(devpath), "/dev/%s", name))
-		return;
-	scan_mounts(c, devpath, out);
-	proc = sysroot_opendir(c, "/proc");
-	if (!proc)
-		return;
+	rewinddir(proc);
+	memset(s->last_pid, 0, s->n * sizeof(*s->last_pid));
 	while ((de = readdir(proc))) {
-		char comm[32] = "?";
-		bool mapped, open_fd;
 		int pid;
 
 		if (!isdigit((unsigned char)de->d_name[0]) || !parse_uint(de->d_name, &pid))
 			continue;
-		if ((pid_t)pid == self && sysroot_is_live(c))
+		if ((pid_t)pid == s->self && sysroot_is_live(s->c))
 			continue;
-		mapped = maps_hold(c, pid, devpath);
-		open_fd = !mapped && fd_holds(c, pid, devpath);
-		if (!mapped && !open_fd)
-			continue;
-		sysroot_read(c, comm, sizeof(comm), "/proc/%d/comm", pid);
-		add_holder(out, pid, comm, mapped);
+		scan_one(s, pid);
 	}
 }
 
-bool holders_of_device(const struct dp_ctx *c, const struct dax_device *dev, struct holders *h,
-		       char *who, size_t size)
+void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, size_t n,
+		  struct holders *out)
 {
-	memset(h, 0, sizeof(*h));
-	who[0] = '\0';
-	if (!mode_has_dev_node(dev->mode))
-		return false;
-	holders_find(c, dev->name, h);
-	holders_describe(h, who, size);
-	return h->n > 0;
+	_cleanup_free_ struct seen *seen = NULL;
+	_cleanup_free_ int *last_pid = NULL;
+	_cleanup_free_ struct wanted_dev *by_num = NULL;
+	_cleanup_closedir_ DIR *proc = NULL;
+	_cleanup_free_ struct scan *s = NULL;
+	bool any = false;
+
+	memset(out, 0, n * sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		if (!devs[i] || !mode_has_dev_node(devs[i]->mode))
+			continue;
+		if (!devs[i]->devnum)
+			out[i].unknown = true; /* sysfs "dev" unread: cannot compare */
+		else
+			any = true;
+	}
+	if (!any)
+		return;
+	s = calloc(1, sizeof(*s));
+	seen = calloc(SEEN_SLOTS, sizeof(*seen));
+	last_pid = calloc(n, sizeof(*last_pid));
+	by_num = calloc(n, sizeof(*by_num));
+	if (!s || !last_pid || !by_num) {
+		for (size_t i = 0; i < n; i++)
+			out[i].unknown |= devs[i] && mode_has_dev_node(devs[i]->mode);
+		return;
+	}
+	*s = (struct scan){ .c = c,
+			    .devs = devs,
+			    .n = n,
+			    .out = out,
+			    .seen = seen,
+			    .last_pid = last_pid,
+			    .by_num = by_num,
+			    .map_files = true,
+			    .self = getpid() };
+	for (size_t i = 0; i < n; i++)
+		if (wanted(s, i))
+			by_num[s->nnum++] = (struct wanted_dev){ .num = devs[i]->devnum, .dev = i };
+	qsort(by_num, s->nnum, sizeof(*by_num), cmp_num);
+	/* /dev's own nodes first: a bind mount of one is the same inode */
+	for (size_t i = 0; i < n; i++)
+		if (wanted(s, i))
+			file_device(s, "/dev/%s", devs[i]->name);
+	scan_mounts(s);
+	proc = sysroot_opendir(c, "/proc");
+	if (!proc) {
+		/* no /proc at all (a --root tree without one): no processes */
+		if (errno != ENOENT)
+			for (size_t i = 0; i < n; i++)
+				out[i].unknown |= wanted(s, i);
+		return;
+	}
+	each_process(s, proc, scan_fds);
+	each_process(s, proc, scan_maps);
+}
+
+bool holders_any(const struct holders *h)
+{
+	return h->n > 0 || h->unknown;
 }
 
 void holders_describe(const struct holders *h, char *buf, size_t size)
@@ -141,6 +412,10 @@ void holders_describe(const struct holders *h, char *buf, size_t size)
 	size_t used = 0;
 
 	buf[0] = '\0';
+	if (h->unknown) {
+		snprintf(buf, size, "who holds it cannot be told (its device number is unknown)");
+		return;
+	}
 	for (int i = 0; i < h->n && i < HOLDERS_MAX; i++) {
 		int n;
 

@@ -5,6 +5,13 @@
  * /proc/1/mountinfo, the init mount namespace, since a sandboxed service
  * has its own). Leaving devdax or fsdev while any holds it would
  * pull memory out from under a running program or a filesystem.
+ *
+ * Devices are told by number, not by name: an open file is the device when
+ * its st_rdev is the device's (sysfs "dev"), whatever the node is called, in
+ * whatever mount namespace, deleted or not; a mapping is the device when its
+ * major:minor and inode in maps are those of a node of the device (/dev's,
+ * or one some process has open, or, where /proc/PID/map_files may be read,
+ * the mapped file itself).
  */
 #ifndef DAXPOLICY_HOLDERS_H
 #define DAXPOLICY_HOLDERS_H
@@ -31,15 +38,19 @@ struct holders {
 	int n;			/* holders found (may exceed HOLDERS_MAX) */
 	struct holder h[HOLDERS_MAX];
 	int mounts;		/* filesystems mounted from the device */
+	bool unknown;		/* who holds it cannot be told: its number is unknown */
 };
 
-/* Scan for holders of /dev/NAME; our own process is ignored. */
-void holders_find(const struct dp_ctx *c, const char *name, struct holders *out);
+/*
+ * One scan of /proc for all of DEVS at once: OUT[i] gets the holders of
+ * DEVS[i]. An entry that is NULL, or whose mode has no /dev node (nothing
+ * can hold it), gets none. Our own process is ignored.
+ */
+void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, size_t n,
+		  struct holders *out);
+/* Whether anyone holds it (or that cannot be told). */
+bool holders_any(const struct holders *h);
 /* "pid 123 (famfs, mapped), mounted on /mnt" for messages. */
 void holders_describe(const struct holders *h, char *buf, size_t size);
-/* Whether anyone holds DEV, whose mode has a /dev node (other modes have no
- * holders); WHO describes them. */
-bool holders_of_device(const struct dp_ctx *c, const struct dax_device *dev, struct holders *h,
-		       char *who, size_t size);
 
 #endif

@@ -23,14 +23,17 @@ static void vreport(struct ini *ini, const char *file, int line, const char *fmt
 
 static void vreport(struct ini *ini, const char *file, int line, const char *fmt, va_list ap)
 {
-	FILE *out = err_out(ini);
-	char at[16] = "";
+	char msg[INI_LINE_MAX + 256], shown[PATH_MAX + sizeof(msg) + 16];
 
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (line)
-		snprintf(at, sizeof(at), ":%d", line);
-	fprintf(out, "%s%s: ", file, at);
-	vfprintf(out, fmt, ap);
-	fputc('\n', out);
+		snprintf(shown, sizeof(shown), "%s:%d: %s", file, line, msg);
+	else
+		snprintf(shown, sizeof(shown), "%s: %s", file, msg);
+	/* a drop-in's name is anyone's choice of bytes: no terminal commands */
+	str_sanitize(shown);
+	fprintf(err_out(ini), "%s\n", shown);
+	errlist_add(ini->errors, file, line, msg);
 	ini->nerrors++;
 }
 
@@ -72,29 +75,24 @@ void ini_free(struct ini *ini)
 
 /* ---- lines -------------------------------------------------------------- */
 
-static bool utf8_valid(const unsigned char *s)
+/* Text a line must not carry: bytes that are not UTF-8, and control
+ * characters, which messages would echo to a terminal. */
+static bool text_ok(struct ini *ini, const char *line)
 {
-	while (*s) {
-		int n;
+	uint32_t cp;
 
-		if (*s < 0x80) {
-			s++;
-			continue;
-		} else if ((*s & 0xe0) == 0xc0 && *s >= 0xc2) {
-			n = 1;
-		} else if ((*s & 0xf0) == 0xe0) {
-			n = 2;
-		} else if ((*s & 0xf8) == 0xf0 && *s <= 0xf4) {
-			n = 3;
-		} else {
+	for (const char *p = line; *p;) {
+		size_t n = utf8_decode(p, &cp);
+
+		if (!n) {
+			ini_error(ini, "line is not valid UTF-8");
 			return false;
 		}
-		s++;
-		while (n--) {
-			if ((*s & 0xc0) != 0x80)
-				return false;
-			s++;
+		if (is_control(cp) && cp != '\t') {
+			ini_error(ini, "line contains a control character (U+%04X)", (unsigned)cp);
+			return false;
 		}
+		p += n;
 	}
 	return true;
 }
@@ -139,12 +137,8 @@ static void parse_line(struct file_parse *fp, char *raw)
 {
 	char *line = str_strip(raw), *eq, *key, *value;
 
-	if (!*line || *line == '#' || *line == ';')
+	if (!*line || *line == '#' || *line == ';' || !text_ok(fp->ini, line))
 		return;
-	if (!utf8_valid((const unsigned char *)line)) {
-		ini_error(fp->ini, "line is not valid UTF-8");
-		return;
-	}
 	if (*line == '[') {
 		parse_header(fp, line);
 		return;
@@ -206,6 +200,11 @@ void ini_parse_text(struct ini *ini, const struct ini_ops *ops, void *data, cons
 			       INI_FILES_MAX);
 		return;
 	}
+	/* a byte-order mark, as some editors write, is not part of line 1 */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
@@ -236,14 +235,21 @@ bool ini_dropin_dir(const char *main_file, char *out, size_t size)
 	return str_printf(out, size, "%s.d", main_file);
 }
 
-/* Only root (or whoever runs us, for tests as a user) may control the file. */
-static bool owner_ok(struct ini *ini, const char *path, const struct stat *st)
+/*
+ * Only root (or whoever runs us, for tests as a user) may control a file or
+ * a directory it is reached through. ANCESTOR: a directory above the file's
+ * own, where a sticky one of root's (/tmp) is fine: nobody else can rename
+ * or remove what is in it.
+ */
+static bool owner_ok(struct ini *ini, const char *path, const struct stat *st, bool ancestor)
 {
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
 		ini_file_error(ini, path, "refusing to use: owned by uid %u, not root",
 			       (unsigned)st->st_uid);
 		return false;
 	}
+	if (ancestor && (st->st_mode & S_ISVTX) && st->st_uid == 0)
+		return true;
 	if ((st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && st->st_gid != 0)) {
 		ini_file_error(
 			ini, path,
@@ -255,30 +261,82 @@ static bool owner_ok(struct ini *ini, const char *path, const struct stat *st)
 	return true;
 }
 
-static bool dir_ok(struct ini *ini, const char *file)
+/* Cut PATH to its directory in place; false when it has none left. */
+static bool to_parent(char *path)
 {
-	char dir[PATH_MAX], *slash;
+	char *slash = strrchr(path, '/');
+
+	if (!slash || strcmp(path, "/") == 0)
+		return false;
+	if (slash == path)
+		path[1] = '\0';
+	else
+		*slash = '\0';
+	return true;
+}
+
+/* The directory FILE's name is in: for a symlink, the link's own. */
+static bool name_dir_ok(struct ini *ini, const char *file)
+{
+	char dir[PATH_MAX];
 	struct stat st;
 
 	if (!str_copy(dir, sizeof(dir), file))
 		return false;
-	slash = strrchr(dir, '/');
-	if (!slash)
+	if (!strchr(dir, '/'))
 		str_copy(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
 	else
-		*slash = '\0';
+		to_parent(dir);
 	if (stat(dir, &st) < 0)
 		return true;	/* reading the file reports the real problem */
 	/* a sticky world-writable dir (/tmp) still lets others replace files */
-	return owner_ok(ini, dir, &st);
+	return owner_ok(ini, dir, &st, false);
+}
+
+/* Every directory of REAL, the file's canonical path, up to /: a file in a
+ * directory others may write is not root's, whatever links lead to it. */
+static bool real_dirs_ok(struct ini *ini, const char *real)
+{
+	char dir[PATH_MAX];
+	bool ancestor = false;
+	struct stat st;
+
+	if (!str_copy(dir, sizeof(dir), real))
+		return false;
+	while (to_parent(dir)) {
+		if (stat(dir, &st) < 0) {
+			ini_file_error(ini, dir, "refusing to use: cannot check it: %s",
+				       strerror(errno));
+			return false;
+		}
+		if (!owner_ok(ini, dir, &st, ancestor))
+			return false;
+		ancestor = true;
+	}
+	return true;
+}
+
+/* May FILE, opened as ST, be trusted with the policy? */
+static bool trusted(struct ini *ini, const char *file, const struct stat *st)
+{
+	char real[PATH_MAX];
+	struct stat now;
+
+	if (!owner_ok(ini, file, st, false) || !name_dir_ok(ini, file))
+		return false;
+	if (!realpath(file, real) || stat(real, &now) < 0 || now.st_dev != st->st_dev ||
+	    now.st_ino != st->st_ino) {
+		ini_file_error(ini, file, "refusing to use: it was replaced while being read");
+		return false;
+	}
+	return real_dirs_ok(ini, real);
 }
 
 static void load_file(struct ini *ini, const struct ini_ops *ops, void *data, const char *file,
 		      bool check_owner)
 {
-	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO in the file's place must not stop the boot */
+	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	_cleanup_free_ char *text = NULL;
 	struct stat st;
 	ssize_t n;
@@ -291,7 +349,7 @@ static void load_file(struct ini *ini, const struct ini_ops *ops, void *data, co
 		ini_file_error(ini, file, "not a regular file");
 		return;
 	}
-	if (check_owner && (!owner_ok(ini, file, &st) || !dir_ok(ini, file)))
+	if (check_owner && !trusted(ini, file, &st))
 		return;
 	if (st.st_size > INI_FILE_MAX) {
 		ini_file_error(ini, file, "larger than %d bytes", INI_FILE_MAX);
@@ -310,9 +368,33 @@ static void load_file(struct ini *ini, const struct ini_ops *ops, void *data, co
 	ini_parse_text(ini, ops, data, file, text, (size_t)n);
 }
 
+/* Is PATH absent (fine: no file), rather than a link to something absent
+ * (an error: the administrator meant a file to be there)? */
+static bool absent(struct ini *ini, const char *path)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT;
+	if (!S_ISLNK(st.st_mode) || stat(path, &st) == 0 || errno != ENOENT)
+		return false;
+	n = readlink(path, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	ini_file_error(ini, path, "is a symbolic link to %s, which does not exist", target);
+	return true;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
 }
 
 /* The *.conf names in DIR, sorted; false when DIR may not be used. */
@@ -323,20 +405,28 @@ static bool dropin_names(struct ini *ini, const char *dropin, DIR *dir, bool che
 	struct stat st;
 
 	*nnames = 0;
-	if (check_owner && fstat(dirfd(dir), &st) == 0 && !owner_ok(ini, dropin, &st))
+	if (check_owner && fstat(dirfd(dir), &st) == 0 && !owner_ok(ini, dropin, &st, false))
 		return false;
 	while ((de = readdir(dir))) {
 		size_t n = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' || n < 6 || strcmp(de->d_name + n - 5, ".conf") != 0)
 			continue;
-		if (*nnames == INI_FILES_MAX) {
-			ini_file_error(ini, dropin, "more than %d drop-in files", INI_FILES_MAX);
-			break;
+		if (*nnames == INI_DROPINS_MAX) {
+			ini_file_error(ini, dropin, "more than %d drop-in files; none is read",
+				       INI_DROPINS_MAX);
+			free_names(names, *nnames);
+			*nnames = 0;
+			return false;
 		}
 		names[*nnames] = strdup(de->d_name);
-		if (names[*nnames])
-			(*nnames)++;
+		if (!names[*nnames]) {
+			ini_file_error(ini, dropin, "out of memory");
+			free_names(names, *nnames);
+			*nnames = 0;
+			return false;
+		}
+		(*nnames)++;
 	}
 	qsort(names, *nnames, sizeof(names[0]), cmp_names);
 	return true;
@@ -345,23 +435,22 @@ static bool dropin_names(struct ini *ini, const char *dropin, DIR *dir, bool che
 int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char *main_file,
 	     bool check_owner)
 {
-	char dropin[PATH_MAX], *names[INI_FILES_MAX];
+	char dropin[PATH_MAX], *names[INI_DROPINS_MAX];
 	_cleanup_closedir_ DIR *dir = NULL;
-	struct stat st;
 	size_t nnames;
 
-	if (stat(main_file, &st) == 0)
+	if (!absent(ini, main_file))
 		load_file(ini, ops, data, main_file, check_owner);
-	else if (errno != ENOENT)
-		ini_file_error(ini, main_file, "cannot open: %s", strerror(errno));
 
 	if (!ini_dropin_dir(main_file, dropin, sizeof(dropin))) {
 		ini_file_error(ini, main_file, "path too long");
 		return -1;
 	}
+	if (absent(ini, dropin))
+		return ini->nerrors ? -1 : 0;
 	dir = opendir(dropin);
 	if (!dir) {
-		if (errno != ENOENT && errno != ENOTDIR)
+		if (errno != ENOTDIR)
 			ini_file_error(ini, dropin, "cannot open: %s", strerror(errno));
 		return ini->nerrors ? -1 : 0;
 	}

@@ -15,14 +15,19 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Most files one load reads: the main file and its drop-ins. */
-#define INI_FILES_MAX 256
+#include "errlist.h"
+
+/* Most drop-in files one load reads (more is an error), and so most files:
+ * those and the main file. */
+#define INI_DROPINS_MAX 256
+#define INI_FILES_MAX (INI_DROPINS_MAX + 1)
 /* Longest line, and largest file read (a stray huge file cannot eat memory). */
 #define INI_LINE_MAX 4096
 #define INI_FILE_MAX (1024 * 1024)
 
 struct ini {
 	FILE *err;		/* where messages go; stderr when NULL */
+	struct errlist *errors; /* where they are kept too (--json); may be NULL */
 	unsigned nerrors;
 	char **files;		/* every file read, in order; the names never move */
 	size_t nfiles;
@@ -51,9 +56,11 @@ void ini_parse_text(struct ini *ini, const struct ini_ops *ops, void *data, cons
 
 /*
  * Load MAIN_FILE and its drop-in directory (".conf" replaced by ".d", every
- * *.conf in it in lexical order). A missing main file is not an error. With
- * CHECK_OWNER, files and directories writable by anyone but root (or the
- * caller) are refused. Returns 0, or -1 when anything was reported.
+ * *.conf in it in lexical order). A missing main file is not an error; a
+ * symlink to a missing file is. Nothing but regular files is opened for
+ * reading (a FIFO would block). With CHECK_OWNER, a file owned by anyone but
+ * root (or the caller), or reached through a directory others may write, is
+ * refused. Returns 0, or -1 when anything was reported.
  */
 int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char *main_file,
 	     bool check_owner);

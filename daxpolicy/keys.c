@@ -18,6 +18,12 @@ static bool fail(char *expected, size_t size, const char *what)
 
 static bool parse_glob(const char *text, union key_value *out, char *expected, size_t size)
 {
+	const char *problem = glob_problem(text);
+
+	if (problem) {
+		snprintf(expected, size, "expected a shell glob: %s", problem);
+		return false;
+	}
 	return str_copy(out->glob, sizeof(out->glob), text) ||
 	       fail(expected, size, "expected a shell glob");
 }
@@ -81,6 +87,12 @@ static bool parse_online(const char *text, union key_value *out, char *expected,
 	online_word_list(words, sizeof(words));
 	snprintf(expected, size, "expected %s", words);
 	return false;
+}
+
+static bool parse_yes_no(const char *text, union key_value *out, char *expected, size_t size)
+{
+	out->yes = strcmp(text, "yes") == 0;
+	return out->yes || strcmp(text, "no") == 0 || fail(expected, size, "expected yes or no");
 }
 
 /* ---- matchers and their descriptions ------------------------------------ */
@@ -194,19 +206,25 @@ static void cxl_serial_describe(const struct key_setting *want, const struct dax
 /* ---- the table ---------------------------------------------------------- */
 
 const struct config_key config_keys[CONFIG_KEY_COUNT] = {
-	[KEY_DEVICE] = { "device", SECTION_RULE, parse_glob, device_holds, device_describe },
-	[KEY_REGION] = { "region", SECTION_RULE, parse_intset, region_holds, region_describe },
-	[KEY_NUMA_NODE] = { "numa-node", SECTION_RULE, parse_intset, numa_node_holds,
+	[KEY_DEVICE] = { "device", SECTION_RULE, false, parse_glob, device_holds, device_describe },
+	[KEY_REGION] = { "region", SECTION_RULE, false, parse_intset, region_holds,
+			 region_describe },
+	[KEY_NUMA_NODE] = { "numa-node", SECTION_RULE, false, parse_intset, numa_node_holds,
 			    numa_node_describe },
-	[KEY_SIZE] = { "size", SECTION_RULE, parse_size_spec, size_holds, size_describe },
-	[KEY_RESOURCE] = { "resource", SECTION_RULE, parse_address, resource_holds,
+	[KEY_SIZE] = { "size", SECTION_RULE, false, parse_size_spec, size_holds, size_describe },
+	[KEY_RESOURCE] = { "resource", SECTION_RULE, false, parse_address, resource_holds,
 			   resource_describe },
-	[KEY_UUID] = { "uuid", SECTION_RULE, parse_uuid, uuid_holds, uuid_describe },
-	[KEY_PATH] = { "path", SECTION_RULE, parse_path_glob, path_holds, path_describe },
-	[KEY_CXL_SERIAL] = { "cxl-serial", SECTION_RULE, parse_serial, cxl_serial_holds,
+	[KEY_UUID] = { "uuid", SECTION_RULE, false, parse_uuid, uuid_holds, uuid_describe },
+	[KEY_PATH] = { "path", SECTION_RULE, false, parse_path_glob, path_holds, path_describe },
+	[KEY_CXL_SERIAL] = { "cxl-serial", SECTION_RULE, false, parse_serial, cxl_serial_holds,
 			     cxl_serial_describe },
-	[KEY_MODE] = { "mode", SECTION_DEFAULTS | SECTION_RULE, parse_mode, NULL, NULL },
-	[KEY_ONLINE] = { "online", SECTION_DEFAULTS | SECTION_RULE, parse_online, NULL, NULL },
+	[KEY_MODE] = { "mode", SECTION_DEFAULTS | SECTION_RULE, false, parse_mode, NULL, NULL },
+	[KEY_ONLINE] = { "online", SECTION_DEFAULTS | SECTION_RULE, true, parse_online, NULL,
+			 NULL },
+	/* the guard: system-ram on persistent memory wipes what it kept, so a
+	 * rule must say, in these words, that it means to */
+	[KEY_DESTROY_PMEM_DATA] = { "destroy-pmem-data", SECTION_RULE, true, parse_yes_no, NULL,
+				    NULL },
 };
 
 int config_key_lookup(const char *name)

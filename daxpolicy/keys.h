@@ -31,9 +31,10 @@ enum config_key_id {
 	KEY_UUID,
 	KEY_PATH,
 	KEY_CXL_SERIAL,
-	MATCH_KEY_COUNT,		/* the keys before this one match devices */
+	MATCH_KEY_COUNT, /* the keys before this one match devices */
 	KEY_MODE = MATCH_KEY_COUNT,
 	KEY_ONLINE,
+	KEY_DESTROY_PMEM_DATA,
 	CONFIG_KEY_COUNT,
 };
 
@@ -46,6 +47,7 @@ union key_value {
 	char uuid[UUID_STR_LEN + 1];	/* uuid, lower case */
 	enum dax_mode mode;		/* mode */
 	enum online_policy online;	/* online */
+	bool yes;			/* destroy-pmem-data */
 };
 
 /* One key as a section gave it. */
@@ -62,6 +64,9 @@ struct key_setting {
 struct config_key {
 	const char *name;
 	unsigned sections;
+	/* An action key that only means something for a mode with memory
+	 * (system-ram): elsewhere in a rule it is an error. */
+	bool memory_only;
 	/* Parse TEXT into OUT; false with EXPECTED saying what was expected. */
 	bool (*parse)(const char *text, union key_value *out, char *expected, size_t size);
 	/* Match keys only: whether the key holds for DEV ... */

@@ -8,7 +8,9 @@
 #define RUN_LOCK "/run/dax-policy.lock"
 
 /* Take RUN_LOCK under the root, exclusive, waiting for the holder. Returns
- * the fd (closing it releases the lock) or -errno. */
+ * the fd (closing it releases the lock) or -errno: a symlink, a directory,
+ * anything but a regular file there, or no /run, is an error, and whoever
+ * asked changes nothing then. */
 int run_lock(const struct dp_ctx *c);
 
 #endif

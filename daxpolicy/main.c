@@ -50,7 +50,9 @@ struct options {
 	const char *config;
 	const char *root;
 	bool json, force;
-	char *devices[DEVICES_MAX];
+	/* the names, in place: nothing to free on any way out */
+	char names[DEVICES_MAX][DAX_NAME_MAX];
+	char *devices[DEVICES_MAX]; /* into names, as plan_build takes them */
 	size_t ndevices;
 };
 
@@ -109,10 +111,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct dp_ctx *c = &o->ctx;
+	bool bad = false;
 	int opt;
 
 	o->config = DAX_POLICY_CONFIG;
-	while ((opt = getopt_long(argc, argv, "c:r:nft:jvqhV", longopts, NULL)) != -1) {
+	/* our own messages (kept for --json), and every option read even after
+	 * a bad one, so that a --json after it is still seen */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:r:nft:jvqhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': o->config = optarg; break;
 		case 'r': o->root = optarg; break;
@@ -123,7 +129,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 			if (!parse_uint(optarg, &secs)) {
 				log_error(c, "--offline-timeout takes a number of seconds");
-				return -1;
+				bad = true;
+				break;
 			}
 			o->ctx.offline_timeout = (unsigned)secs;
 			break;
@@ -133,31 +140,44 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'q': o->ctx.verbosity = VERBOSITY_QUIET; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("dax-policy %s\n", DAX_POLICY_VERSION); exit(EXIT_OK);
-		default: usage(stderr); return -1;
+		case ':':
+			log_error(c, "option '%s' needs a value; try 'dax-policy --help'",
+				  argv[optind - 1]);
+			bad = true;
+			break;
+		default:
+			if (optopt)
+				log_error(c, "unknown option '-%c'; try 'dax-policy --help'",
+					  optopt);
+			else
+				log_error(c, "unknown option '%s'; try 'dax-policy --help'",
+					  argv[optind - 1]);
+			bad = true;
+			break;
 		}
 	}
+	if (bad)
+		return -1;
 	if (optind >= argc) {
 		log_error(c, "no command given; try 'dax-policy --help'");
 		return -1;
 	}
 	o->command = argv[optind++];
 	for (; optind < argc; optind++) {
-		char name[DAX_NAME_MAX];
+		char *name;
 
-		if (!dax_name_normalize(argv[optind], name, sizeof(name))) {
+		if (o->ndevices == DEVICES_MAX) {
+			log_error(c, "too many devices named (at most %d)", DEVICES_MAX);
+			return -1;
+		}
+		name = o->names[o->ndevices];
+		if (!dax_name_normalize(argv[optind], name, DAX_NAME_MAX)) {
 			log_error(c,
 				  "'%s' is not a dax device name (expected daxX.Y or /dev/daxX.Y)",
 				  argv[optind]);
 			return -1;
 		}
-		if (o->ndevices == DEVICES_MAX) {
-			log_error(c, "too many devices named (at most %d)", DEVICES_MAX);
-			return -1;
-		}
-		o->devices[o->ndevices] = strdup(name);
-		if (!o->devices[o->ndevices])
-			return -1;
-		o->ndevices++;
+		o->devices[o->ndevices++] = name;
 	}
 	if ((o->ctx.dry_run || o->force) && strcmp(o->command, "apply") != 0) {
 		log_error(c, "--dry-run and --force only go with apply");
@@ -196,6 +216,7 @@ static int cmd_check(const struct options *o, const struct policy *p)
 	if (have_snap)
 		agents_find(&o->ctx, &snap, p, &agents);
 	report_rules(stdout, o->json, p, have_snap ? &snap : NULL, &agents);
+	o->ctx.errors->printed = o->json;
 	return EXIT_OK;
 }
 
@@ -226,6 +247,7 @@ static int cmd_explain(const struct options *o, const struct policy *p)
 	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) != 0 || plan.n != 1)
 		return EXIT_FAILED;
 	report_explain(stdout, o->json, p, &plan.e[0]);
+	o->ctx.errors->printed = o->json;
 	return EXIT_OK;
 }
 
@@ -239,11 +261,10 @@ static int apply_or_assess(const struct options *o, const struct policy *p,
 	if (apply)
 		return apply_plan(&o->ctx, p, snap, plan, o->force, outcomes) > 0 ? EXIT_FAILED
 										   : EXIT_OK;
-	for (size_t i = 0; i < plan->n; i++) {
-		assess_entry(&o->ctx, &plan->e[i], &outcomes[i]);
+	assess_plan(&o->ctx, plan, outcomes);
+	for (size_t i = 0; i < plan->n; i++)
 		if (outcomes[i].state != STATE_OK)
 			rc = EXIT_DRIFT;
-	}
 	return rc;
 }
 
@@ -253,18 +274,10 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
 	_cleanup_(plan_free) struct plan plan = { 0 };
 	_cleanup_free_ struct outcome *outcomes = NULL;
-	_cleanup_close_ int lock = -1;
 	struct agent_warnings agents;
 	struct report r;
 	int rc;
 
-	/* take the lock before looking, so we plan from what the previous run left */
-	if (apply && !c->dry_run) {
-		lock = run_lock(c);
-		if (lock < 0)
-			log_warn(c, "cannot take " RUN_LOCK ": %s; going on without it",
-				 strerror(-lock));
-	}
 	if (load_snapshot(o, &snap))
 		return EXIT_FAILED;
 	if (!devices_present(o, &snap))
@@ -283,8 +296,16 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 		.verbose = c->verbosity >= VERBOSITY_VERBOSE, .policy = p, .plan = &plan,
 		.outcomes = outcomes, .agents = apply ? NULL : &agents,
 	};
-	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL)
+	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL) {
 		report_devices(&r);
+		c->errors->printed = o->json;
+	} else {
+		/* -q: only errors, and a device that could not be put in its mode is one */
+		for (size_t i = 0; i < plan.n; i++)
+			if (outcomes[i].state == STATE_BUSY || outcomes[i].state == STATE_ERROR)
+				log_error(c, "%s: %s: %s", outcomes[i].dev.name,
+					  dev_state_name(outcomes[i].state), outcomes[i].msg);
+	}
 	return rc;
 }
 
@@ -416,16 +437,22 @@ struct command {
 	const char *name;
 	int (*run)(const struct options *o, const struct policy *p);
 	bool needs_policy;	/* hold and release work without (a valid) one */
+	/* Takes the run lock before the configuration is read (but not for
+	 * --dry-run), so that a run that waited applies the policy as it is
+	 * when its turn comes. hold and release lock by themselves. */
+	bool lock_first;
 };
 
+/* clang-format off */
 static const struct command commands[] = {
-	{ "apply", cmd_apply, true },
-	{ "status", cmd_status, true },
-	{ "check", cmd_check, true },
-	{ "explain", cmd_explain, true },
-	{ "hold", cmd_hold, false },
-	{ "release", cmd_release, false },
+	{ "apply", cmd_apply, true, true },
+	{ "status", cmd_status, true, false },
+	{ "check", cmd_check, true, false },
+	{ "explain", cmd_explain, true, false },
+	{ "hold", cmd_hold, false, false },
+	{ "release", cmd_release, false, false },
 };
+/* clang-format on */
 
 static const struct command *find_command(const char *name)
 {
@@ -435,36 +462,58 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-static void options_free(struct options *o)
+/* The command's exit code; with --json, a run that ends in an error before
+ * printing its document prints the errors as one instead. */
+static int finish(const struct options *o, int rc)
 {
-	for (size_t i = 0; i < o->ndevices; i++)
-		free(o->devices[i]);
+	if (o->json && rc != EXIT_OK && rc != EXIT_DRIFT && !o->ctx.errors->printed)
+		report_errors(stdout, o->ctx.errors);
+	return rc;
+}
+
+static int run(struct options *o, struct policy *policy, int argc, char **argv)
+{
+	_cleanup_close_ int lock = -1;
+	const struct command *cmd;
+
+	if (parse_args(argc, argv, o) < 0)
+		return EXIT_USAGE;
+	if (!sysroot_set(&o->ctx, o->root)) {
+		log_error(&o->ctx, "--root %s: %s", o->root, strerror(errno));
+		return EXIT_USAGE;
+	}
+	cmd = find_command(o->command);
+	if (!cmd) {
+		log_error(&o->ctx, "unknown command '%s'; try 'dax-policy --help'", o->command);
+		return EXIT_USAGE;
+	}
+	/* without the lock nothing may change: another run could interleave */
+	if (cmd->lock_first && !o->ctx.dry_run) {
+		lock = run_lock(&o->ctx);
+		if (lock < 0) {
+			log_error(&o->ctx, "cannot take " RUN_LOCK ": %s; nothing changed",
+				  strerror(-lock));
+			return EXIT_FAILED;
+		}
+	}
+	if (cmd->needs_policy && policy_load(policy, o->config, true) < 0) {
+		log_error(&o->ctx, "configuration has %u error%s; nothing %s", policy->ini.nerrors,
+			  policy->ini.nerrors == 1 ? "" : "s",
+			  cmd->run == cmd_apply ? "applied" : "done");
+		return EXIT_CONFIG;
+	}
+	return cmd->run(o, policy);
 }
 
 int main(int argc, char **argv)
 {
-	_cleanup_(options_free) struct options o = { 0 };
+	struct options o = { 0 };
+	_cleanup_(errlist_free) struct errlist errors = { 0 };
 	_cleanup_(policy_free) struct policy policy;
-	const struct command *cmd;
 
 	policy_init(&policy);
 	ctx_init(&o.ctx);
-	if (parse_args(argc, argv, &o) < 0)
-		return EXIT_USAGE;
-	if (!sysroot_set(&o.ctx, o.root)) {
-		log_error(&o.ctx, "--root %s: %s", o.root, strerror(errno));
-		return EXIT_USAGE;
-	}
-	cmd = find_command(o.command);
-	if (!cmd) {
-		log_error(&o.ctx, "unknown command '%s'; try 'dax-policy --help'", o.command);
-		return EXIT_USAGE;
-	}
-	if (cmd->needs_policy && policy_load(&policy, o.config, true) < 0) {
-		log_error(&o.ctx, "configuration has %u error%s; nothing %s", policy.ini.nerrors,
-			  policy.ini.nerrors == 1 ? "" : "s",
-			  cmd->run == cmd_apply ? "applied" : "done");
-		return EXIT_CONFIG;
-	}
-	return cmd->run(&o, &policy);
+	o.ctx.errors = &errors;
+	policy.ini.errors = &errors;
+	return finish(&o, run(&o, &policy, argc, argv));
 }

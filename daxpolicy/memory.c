@@ -11,34 +11,16 @@
 #include <string.h>
 #include <sys/time.h>
 
-/* Every memory block index DEV covers, in address order. */
-static int device_blocks(const struct snapshot *s, const struct dax_device *d, uint64_t **out,
+/* DEV's memory blocks that exist now (kmem adds them on bind), in order. */
+static int device_blocks(const struct dp_ctx *c, const struct dax_device *d, uint64_t **out,
 			 size_t *n)
 {
-	_cleanup_free_ uint64_t *blocks = NULL;
-	size_t cap = 0;
+	_cleanup_(memblock_list_free) struct memblock_list now = { 0 };
+	int rc = memblock_list(c, &now);
 
 	*out = NULL;
 	*n = 0;
-	if (!s->block_size)
-		return -ENODEV;
-	for (int r = 0; r < d->nranges; r++) {
-		for (uint64_t b = d->ranges[r].start / s->block_size;
-		     b <= d->ranges[r].end / s->block_size; b++) {
-			if (*n == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-				uint64_t *nb = realloc(blocks, ncap * sizeof(*nb));
-
-				if (!nb)
-					return -ENOMEM;
-				blocks = nb;
-				cap = ncap;
-			}
-			blocks[(*n)++] = b;
-		}
-	}
-	*out = take_ptr(&blocks);
-	return 0;
+	return rc ? rc : dax_device_blocks(d, &now, out, n);
 }
 
 static void on_alarm(int sig)
@@ -107,15 +89,14 @@ static void online_again(const struct dp_ctx *c, const struct dax_device *d,
 	}
 }
 
-int memory_offline_all(const struct dp_ctx *c, const struct snapshot *s,
-		       const struct dax_device *d, char *err, size_t errlen)
+int memory_offline_all(const struct dp_ctx *c, const struct dax_device *d, char *err, size_t errlen)
 {
 	_cleanup_free_ enum block_state *was = NULL;
 	_cleanup_free_ uint64_t *blocks = NULL;
 	size_t n, i;
 	int rc;
 
-	rc = device_blocks(s, d, &blocks, &n);
+	rc = device_blocks(c, d, &blocks, &n);
 	if (rc) {
 		snprintf(err, errlen, "cannot list memory blocks: %s", strerror(-rc));
 		return rc;
@@ -174,15 +155,14 @@ static int set_block(const struct dp_ctx *c, uint64_t b, enum block_state st,
 	return rc;
 }
 
-int memory_set_online(const struct dp_ctx *c, const struct snapshot *s,
-		      const struct dax_device *d, enum online_policy online, char *err,
-		      size_t errlen)
+int memory_set_online(const struct dp_ctx *c, const struct dax_device *d, enum online_policy online,
+		      char *err, size_t errlen)
 {
 	_cleanup_free_ uint64_t *blocks = NULL;
 	size_t n;
 	int rc;
 
-	rc = device_blocks(s, d, &blocks, &n);
+	rc = device_blocks(c, d, &blocks, &n);
 	if (rc) {
 		snprintf(err, errlen, "cannot list memory blocks: %s", strerror(-rc));
 		return rc;

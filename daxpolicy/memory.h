@@ -18,16 +18,15 @@
 
 /* Offline every online block of DEV. On failure every block this call
  * offlined is onlined again, ERR names the block, and -errno is returned. */
-int memory_offline_all(const struct dp_ctx *c, const struct snapshot *s,
-		       const struct dax_device *dev, char *err, size_t errlen);
+int memory_offline_all(const struct dp_ctx *c, const struct dax_device *dev, char *err,
+		       size_t errlen);
 
 /* Bring DEV's blocks to ONLINE (movable, normal or offline). Blocks online in
  * the wrong zone are offlined and onlined in the right one. On failure ERR
  * names the block and -errno is returned; nothing is undone here (the caller
  * decides, as part of undoing the whole mode change). */
-int memory_set_online(const struct dp_ctx *c, const struct snapshot *s,
-		      const struct dax_device *dev, enum online_policy online, char *err,
-		      size_t errlen);
+int memory_set_online(const struct dp_ctx *c, const struct dax_device *dev,
+		      enum online_policy online, char *err, size_t errlen);
 
 /*
  * The kernel onlines memory a driver adds as auto_online_blocks says, in a

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "outcome.h"
-#include "holders.h"
+#include "cleanup.h"
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *dev_state_name(enum dev_state s)
@@ -42,14 +43,42 @@ void outcome_from_plan(const struct plan_entry *e, struct outcome *o)
 	}
 }
 
-void assess_entry(const struct dp_ctx *c, const struct plan_entry *e, struct outcome *o)
+void holders_of_entries(const struct dp_ctx *c, const struct plan_entry *e, size_t n,
+			struct holders *out)
 {
-	struct holders h;
+	_cleanup_free_ const struct dax_device **devs = calloc(n ? n : 1, sizeof(*devs));
+
+	if (!devs) {
+		/* cannot look: every device that would change counts as held */
+		memset(out, 0, n * sizeof(*out));
+		for (size_t i = 0; i < n; i++)
+			out[i].unknown =
+				e[i].action == ACT_CHANGE && mode_has_dev_node(e[i].dev.mode);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		devs[i] = e[i].action == ACT_CHANGE ? &e[i].dev : NULL;
+	holders_scan(c, devs, n, out);
+}
+
+void assess_plan(const struct dp_ctx *c, const struct plan *plan, struct outcome *out)
+{
+	_cleanup_free_ struct holders *h = calloc(plan->n ? plan->n : 1, sizeof(*h));
 	char who[HOLDERS_TEXT_MAX];
 
-	outcome_from_plan(e, o);
-	if (e->action == ACT_CHANGE && holders_of_device(c, &e->dev, &h, who, sizeof(who))) {
-		o->state = STATE_BUSY;
-		snprintf(o->msg, sizeof(o->msg), "in use: %s", who);
+	if (h)
+		holders_of_entries(c, plan->e, plan->n, h);
+	for (size_t i = 0; i < plan->n; i++) {
+		outcome_from_plan(&plan->e[i], &out[i]);
+		if (plan->e[i].action != ACT_CHANGE || (h && !holders_any(&h[i])))
+			continue;
+		out[i].state = STATE_BUSY;
+		if (h) {
+			holders_describe(&h[i], who, sizeof(who));
+			snprintf(out[i].msg, sizeof(out[i].msg), "in use: %s", who);
+		} else {
+			snprintf(out[i].msg, sizeof(out[i].msg),
+				 "in use: cannot tell (out of memory)");
+		}
 	}
 }

@@ -12,6 +12,7 @@
 
 #include "ctx.h"
 #include "discover.h"
+#include "holders.h"
 #include "plan.h"
 
 enum dev_state {
@@ -34,8 +35,13 @@ const char *dev_state_name(enum dev_state s);
 /* What the plan alone says of entry E: ok, drift, or error (refused). */
 void outcome_from_plan(const struct plan_entry *e, struct outcome *o);
 
-/* The state status reports for an entry, without changing anything:
- * ok / drift / busy (with who holds it) / error. */
-void assess_entry(const struct dp_ctx *c, const struct plan_entry *e, struct outcome *o);
+/* The state status reports for every entry of PLAN, without changing
+ * anything: ok / drift / busy (with who holds it) / error. */
+void assess_plan(const struct dp_ctx *c, const struct plan *plan, struct outcome *out);
+
+/* Who holds the devices of the N entries E that change driver (OUT[i] for
+ * E[i]): one scan of /proc for all of them. */
+void holders_of_entries(const struct dp_ctx *c, const struct plan_entry *e, size_t n,
+			struct holders *out);
 
 #endif

@@ -37,6 +37,48 @@ bool memory_in_policy(const struct dax_memory *m, enum online_policy online)
 	return true;
 }
 
+/* Memory that cannot become system RAM: its blocks cannot be told, or kmem
+ * would add none (it takes whole blocks only). */
+static bool refuse_memory(const struct dax_device *d, struct plan_entry *e)
+{
+	char bs[32];
+
+	if (!d->mem.block_size) {
+		e->action = ACT_REFUSE;
+		snprintf(e->note, sizeof(e->note),
+			 "the memory block size is unknown: its memory blocks cannot be told");
+		return true;
+	}
+	if (d->mem.nblocks == 0) {
+		format_size(d->mem.block_size, bs, sizeof(bs));
+		e->action = ACT_REFUSE;
+		snprintf(e->note, sizeof(e->note),
+			 "no whole %s memory block lies in its range: kmem would add no memory",
+			 bs);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Persistent memory keeps its data across reboots; as system RAM it is
+ * overwritten at once. Only a rule that says destroy-pmem-data = yes may
+ * send such a device there ([defaults] cannot).
+ */
+static bool refuse_pmem(const struct dax_device *d, struct plan_entry *e)
+{
+	if (!d->pmem || (e->rule && rule_destroys_pmem(e->rule)))
+		return false;
+	e->action = ACT_REFUSE;
+	snprintf(
+		e->note, sizeof(e->note),
+		"persistent memory%s%s: system-ram would destroy the data it keeps; %s",
+		d->pmem_namespace[0] ? " of " : "", d->pmem_namespace,
+		e->rule ? "refused unless the rule says destroy-pmem-data = yes"
+			: "refused ([defaults] cannot allow it: a rule with destroy-pmem-data = yes can)");
+	return true;
+}
+
 void plan_device(const struct policy *p, const struct dax_device *dev, struct plan_entry *e)
 {
 	const struct dax_device *d = &e->dev;
@@ -48,6 +90,12 @@ void plan_device(const struct policy *p, const struct dax_device *dev, struct pl
 	e->action = ACT_NONE;
 	e->note[0] = '\0';
 
+	/* what cannot be read is not guessed at: not even "keep" is safe to report */
+	if (d->problem[0]) {
+		e->action = ACT_REFUSE;
+		str_copy(e->note, sizeof(e->note), d->problem);
+		return;
+	}
 	/* a dynamic region's seed (or a device being set up): nothing to bind */
 	if (d->size == 0) {
 		if (e->want != MODE_KEEP)
@@ -76,6 +124,8 @@ void plan_device(const struct policy *p, const struct dax_device *dev, struct pl
 			 "bound to driver %s, which dax-policy does not manage", d->driver);
 		return;
 	}
+	if (mode_has_memory(e->want) && (refuse_pmem(d, e) || refuse_memory(d, e)))
+		return;
 	e->action = ACT_CHANGE;
 }
 

@@ -27,7 +27,7 @@ struct plan_entry {
 	enum dax_mode want;		/* MODE_KEEP leaves the device alone */
 	enum online_policy online;	/* for system-ram */
 	enum plan_action action;
-	char note[160];			/* why, for status and explain */
+	char note[DAX_PROBLEM_MAX + 64]; /* why, for status and explain */
 };
 
 struct plan {

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "report.h"
+#include "cleanup.h"
 #include "match.h"
 #include "util.h"
 
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void print_json(FILE *out, json_object *obj)
@@ -16,9 +18,45 @@ static void print_json(FILE *out, json_object *obj)
 	json_object_put(obj);
 }
 
+/*
+ * A JSON string from any bytes. JSON text must be UTF-8, but file names,
+ * sysfs paths and process names are whatever bytes someone chose: each byte
+ * that is not part of valid UTF-8 (strictly: no overlong forms, surrogates
+ * or code points past U+10FFFF) becomes U+FFFD, so the document always
+ * parses. Control characters are escaped by json-c.
+ */
+static json_object *json_str(const char *s)
+{
+	static const char replacement[] = "\xef\xbf\xbd";
+	_cleanup_free_ char *clean = NULL;
+	size_t used = 0;
+	uint32_t cp;
+
+	if (utf8_valid(s))
+		return json_object_new_string(s);
+	clean = malloc(strlen(s) * 3 + 1);
+	if (!clean)
+		return json_object_new_string("");
+	while (*s) {
+		size_t n = utf8_decode(s, &cp);
+
+		if (n) {
+			memcpy(clean + used, s, n);
+			used += n;
+			s += n;
+		} else {
+			memcpy(clean + used, replacement, 3);
+			used += 3;
+			s++;
+		}
+	}
+	clean[used] = '\0';
+	return json_object_new_string(clean);
+}
+
 static json_object *json_str_or_null(const char *s)
 {
-	return s && *s ? json_object_new_string(s) : NULL;
+	return s && *s ? json_str(s) : NULL;
 }
 
 void memory_summary(const struct dax_device *d, char *buf, size_t size)
@@ -54,20 +92,21 @@ static json_object *device_json(const struct report *r, size_t i)
 	char res[32];
 
 	snprintf(res, sizeof(res), "%#" PRIx64, d->resource);
-	json_object_object_add(dev, "name", json_object_new_string(d->name));
+	json_object_object_add(dev, "name", json_str(d->name));
 	json_object_object_add(dev, "region", json_object_new_int(d->region));
 	json_object_object_add(dev, "size", json_object_new_uint64(d->size));
 	json_object_object_add(dev, "numa_node", json_object_new_int(d->target_node));
-	json_object_object_add(dev, "resource", json_object_new_string(res));
+	json_object_object_add(dev, "resource", json_str(res));
 	json_object_object_add(dev, "uuid", json_str_or_null(d->uuid));
-	json_object_object_add(dev, "path", json_object_new_string(d->path));
+	json_object_object_add(dev, "path", json_str(d->path));
+	json_object_object_add(dev, "persistent_memory", json_object_new_boolean(d->pmem));
 	json_object_object_add(dev, "driver", json_str_or_null(d->driver));
-	json_object_object_add(dev, "mode", json_object_new_string(current_text(d)));
-	json_object_object_add(dev, "wanted_mode", json_object_new_string(mode_name(e->want)));
-	json_object_object_add(dev, "online", mode_has_memory(e->want) ?
-			       json_object_new_string(online_name(e->online)) : NULL);
+	json_object_object_add(dev, "mode", json_str(current_text(d)));
+	json_object_object_add(dev, "wanted_mode", json_str(mode_name(e->want)));
+	json_object_object_add(dev, "online",
+			       mode_has_memory(e->want) ? json_str(online_name(e->online)) : NULL);
 	json_object_object_add(dev, "rule", json_str_or_null(e->rule ? e->rule->name : NULL));
-	json_object_object_add(dev, "state", json_object_new_string(dev_state_name(o->state)));
+	json_object_object_add(dev, "state", json_str(dev_state_name(o->state)));
 	json_object_object_add(dev, "message", json_str_or_null(o->msg));
 	if (r->apply)
 		json_object_object_add(dev, "changed", json_object_new_boolean(o->changed));
@@ -85,6 +124,21 @@ static json_object *device_json(const struct report *r, size_t i)
 	return dev;
 }
 
+/* A dry run exits 0 when every change it lists could be tried (exit 4 is
+ * status's): the last line says whether changes are pending. */
+static void dry_run_summary(const struct report *r)
+{
+	size_t pending = 0;
+
+	if (!r->apply || !r->dry_run)
+		return;
+	for (size_t i = 0; i < r->plan->n; i++)
+		pending += r->outcomes[i].state == STATE_DRIFT;
+	if (pending)
+		fprintf(r->out, "dry run: %zu device%s would change; nothing was changed\n",
+			pending, pending == 1 ? "" : "s");
+}
+
 void report_devices(const struct report *r)
 {
 	const struct plan *plan = r->plan;
@@ -96,12 +150,11 @@ void report_devices(const struct report *r)
 		json_object *files = json_object_new_array();
 
 		for (size_t i = 0; i < r->policy->ini.nfiles; i++)
-			json_object_array_add(files,
-					      json_object_new_string(r->policy->ini.files[i]));
+			json_object_array_add(files, json_str(r->policy->ini.files[i]));
 		for (size_t i = 0; i < plan->n; i++)
 			json_object_array_add(devs, device_json(r, i));
 		for (size_t i = 0; r->agents && i < r->agents->n; i++)
-			json_object_array_add(warn, json_object_new_string(r->agents->msg[i]));
+			json_object_array_add(warn, json_str(r->agents->msg[i]));
 		json_object_object_add(top, "config_files", files);
 		if (r->apply)
 			json_object_object_add(top, "dry_run", json_object_new_boolean(r->dry_run));
@@ -127,6 +180,7 @@ void report_devices(const struct report *r)
 		if (!touched)
 			fprintf(r->out, "%zu dax device%s in policy, nothing to do\n", plan->n,
 				plan->n == 1 ? "" : "s");
+		dry_run_summary(r);
 		return;
 	}
 	if (plan->n == 0) {
@@ -158,6 +212,7 @@ void report_devices(const struct report *r)
 	}
 	for (size_t i = 0; r->agents && i < r->agents->n; i++)
 		fprintf(r->out, "warning: %s\n", r->agents->msg[i]);
+	dry_run_summary(r);
 }
 
 static void keys_text(const struct rule *rule, char *buf, size_t size)
@@ -191,6 +246,59 @@ static size_t rule_matches_count(const struct rule *rule, const struct snapshot 
 	return n;
 }
 
+/* Does RULE (NULL: [defaults]) catch DEV, a persistent-memory device not in
+ * system-ram yet, for system-ram? */
+static bool catches_pmem(const struct policy *p, const struct rule *rule,
+			 const struct dax_device *dev)
+{
+	enum dax_mode mode = rule ? rule_mode(rule) : default_mode(p);
+
+	if (!dev->pmem || !mode_has_memory(mode) || mode_has_memory(dev->mode))
+		return false;
+	return rule ? match_rule(rule, dev) : match_first(p, dev) == NULL;
+}
+
+/*
+ * The guard, seen from check: every rule (or [defaults]) that would send a
+ * persistent-memory device of this machine to system-ram, as a warning
+ * (text) or as the names of those devices (JSON, NULL for none).
+ */
+static json_object *pmem_caught(FILE *out, bool json, const struct policy *p,
+				const struct rule *rule, const char *keys,
+				const struct snapshot *snap)
+{
+	json_object *names = NULL;
+
+	for (size_t i = 0; snap && i < snap->n; i++) {
+		const struct dax_device *d = &snap->devs[i];
+		char what[2 * DAX_NAME_MAX + 8];
+
+		if (!catches_pmem(p, rule, d))
+			continue;
+		if (json) {
+			if (!names)
+				names = json_object_new_array();
+			json_object_array_add(names, json_str(d->name));
+			continue;
+		}
+		snprintf(what, sizeof(what), "%s%s%s%s", d->name, d->pmem_namespace[0] ? " (" : "",
+			 d->pmem_namespace, d->pmem_namespace[0] ? ")" : "");
+		if (!rule)
+			fprintf(out,
+				"warning: [defaults] mode = system-ram catches persistent-memory device %s; apply refuses it (only a rule with destroy-pmem-data = yes may send it there)\n",
+				what);
+		else if (rule_destroys_pmem(rule))
+			fprintf(out,
+				"%s:%d: warning: rule '%s' (%s) sends persistent-memory device %s to system-ram with destroy-pmem-data = yes: the data on it will be destroyed\n",
+				rule->file, rule->line, rule->name, keys, what);
+		else
+			fprintf(out,
+				"%s:%d: warning: rule '%s' (%s) would send persistent-memory device %s to system-ram; apply refuses unless the rule says destroy-pmem-data = yes\n",
+				rule->file, rule->line, rule->name, keys, what);
+	}
+	return names;
+}
+
 void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap,
 		  const struct agent_warnings *agents)
 {
@@ -202,12 +310,11 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 		top = json_object_new_object();
 		rules = json_object_new_array();
 		for (size_t i = 0; i < p->ini.nfiles; i++)
-			json_object_array_add(files, json_object_new_string(p->ini.files[i]));
+			json_object_array_add(files, json_str(p->ini.files[i]));
 		json_object_object_add(top, "config_files", files);
-		json_object_object_add(top, "default_mode",
-				       json_object_new_string(mode_name(default_mode(p))));
+		json_object_object_add(top, "default_mode", json_str(mode_name(default_mode(p))));
 		json_object_object_add(top, "default_online",
-				       json_object_new_string(online_name(default_online(p))));
+				       json_str(online_name(default_online(p))));
 	} else {
 		if (p->ini.nfiles == 0)
 			fprintf(out, "no configuration file: every device is kept as it is\n");
@@ -229,23 +336,24 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 
 			for (int m = 0; m < MATCH_KEY_COUNT; m++)
 				if (rule_has(rule, m))
-					json_object_object_add(
-						k, config_keys[m].name,
-						json_object_new_string(rule->set.key[m].text));
+					json_object_object_add(k, config_keys[m].name,
+							       json_str(rule->set.key[m].text));
 			snprintf(where, sizeof(where), "%s:%d", rule->file, rule->line);
-			json_object_object_add(o, "name", json_object_new_string(rule->name));
-			json_object_object_add(o, "source", json_object_new_string(where));
+			json_object_object_add(o, "name", json_str(rule->name));
+			json_object_object_add(o, "source", json_str(where));
 			json_object_object_add(o, "match", k);
-			json_object_object_add(o, "mode",
-					       json_object_new_string(mode_name(rule_mode(rule))));
-			json_object_object_add(
-				o, "online",
-				mode_has_memory(rule_mode(rule))
-					? json_object_new_string(online_name(rule_online(p, rule)))
-					: NULL);
+			json_object_object_add(o, "mode", json_str(mode_name(rule_mode(rule))));
+			json_object_object_add(o, "online",
+					       mode_has_memory(rule_mode(rule))
+						       ? json_str(online_name(rule_online(p, rule)))
+						       : NULL);
 			if (snap)
 				json_object_object_add(o, "devices_matched",
 						       json_object_new_int((int)matched));
+			json_object_object_add(o, "destroy_pmem_data",
+					       json_object_new_boolean(rule_destroys_pmem(rule)));
+			json_object_object_add(o, "pmem_caught",
+					       pmem_caught(out, true, p, rule, keys, snap));
 			json_object_array_add(rules, o);
 		} else {
 			bool memory = mode_has_memory(rule_mode(rule));
@@ -258,18 +366,22 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 				fprintf(out,
 					"%s:%d: warning: rule '%s' matches no present device\n",
 					rule->file, rule->line, rule->name);
+			pmem_caught(out, false, p, rule, keys, snap);
 		}
 	}
 	if (json) {
 		json_object *warn = json_object_new_array();
 
 		for (size_t i = 0; agents && i < agents->n; i++)
-			json_object_array_add(warn, json_object_new_string(agents->msg[i]));
+			json_object_array_add(warn, json_str(agents->msg[i]));
+		json_object_object_add(top, "default_pmem_caught",
+				       pmem_caught(out, true, p, NULL, "", snap));
 		json_object_object_add(top, "rules", rules);
 		json_object_object_add(top, "warnings", warn);
 		print_json(out, top);
 		return;
 	}
+	pmem_caught(out, false, p, NULL, "", snap);
 	for (size_t i = 0; agents && i < agents->n; i++)
 		fprintf(out, "warning: %s\n", agents->msg[i]);
 }
@@ -284,13 +396,18 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 	if (json) {
 		top = json_object_new_object();
 		tried = json_object_new_array();
-		json_object_object_add(top, "device", json_object_new_string(d->name));
+		json_object_object_add(top, "device", json_str(d->name));
+		json_object_object_add(top, "persistent_memory", json_object_new_boolean(d->pmem));
 	} else {
 		fprintf(out,
 			"%s: region %d, size %s, numa node %d, resource %#" PRIx64 ", uuid %s\n",
 			d->name, d->region, size, d->target_node, d->resource,
 			d->uuid[0] ? d->uuid : "-");
 		fprintf(out, "%s: path %s\n", d->name, d->path);
+		if (d->pmem)
+			fprintf(out,
+				"%s: persistent memory%s%s: system-ram only by a rule with destroy-pmem-data = yes\n",
+				d->name, d->pmem_namespace[0] ? " of " : "", d->pmem_namespace);
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *rule = &p->rules[i];
@@ -304,7 +421,7 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 				continue;
 			matched = false;
 			if (json)
-				json_object_array_add(reasons, json_object_new_string(why));
+				json_object_array_add(reasons, json_str(why));
 			else
 				fprintf(out, "  rule %s (%s:%d): no match: %s\n", rule->name,
 					rule->file, rule->line, why);
@@ -312,7 +429,7 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 		if (json) {
 			json_object *o = json_object_new_object();
 
-			json_object_object_add(o, "rule", json_object_new_string(rule->name));
+			json_object_object_add(o, "rule", json_str(rule->name));
 			json_object_object_add(o, "matched", json_object_new_boolean(matched));
 			json_object_object_add(o, "reasons", reasons);
 			json_object_array_add(tried, o);
@@ -331,13 +448,29 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 		json_object_object_add(top, "rules", tried);
 		json_object_object_add(top, "rule",
 				       json_str_or_null(e->rule ? e->rule->name : NULL));
-		json_object_object_add(top, "wanted_mode",
-				       json_object_new_string(mode_name(e->want)));
-		json_object_object_add(top, "mode", json_object_new_string(current_text(d)));
+		json_object_object_add(top, "wanted_mode", json_str(mode_name(e->want)));
+		json_object_object_add(top, "mode", json_str(current_text(d)));
 		print_json(out, top);
 	} else {
 		fprintf(out, "%s: is %s, policy wants %s%s%s\n", d->name, current_text(d),
 			mode_name(e->want), mode_has_memory(e->want) ? " online=" : "",
 			mode_has_memory(e->want) ? online_name(e->online) : "");
 	}
+}
+
+void report_errors(FILE *out, const struct errlist *e)
+{
+	json_object *top = json_object_new_object(), *errors = json_object_new_array();
+
+	for (size_t i = 0; i < e->n; i++) {
+		const struct errlist_entry *x = &e->v[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "file", x->file ? json_str(x->file) : NULL);
+		json_object_object_add(o, "line", x->line ? json_object_new_int(x->line) : NULL);
+		json_object_object_add(o, "message", json_str(x->message));
+		json_object_array_add(errors, o);
+	}
+	json_object_object_add(top, "errors", errors);
+	print_json(out, top);
 }

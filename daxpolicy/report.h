@@ -8,6 +8,7 @@
 
 #include "agents.h"
 #include "config.h"
+#include "errlist.h"
 #include "outcome.h"
 #include "plan.h"
 
@@ -30,6 +31,9 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 		  const struct agent_warnings *agents);
 /* Which rule matched DEV and why each earlier one did not (explain). */
 void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e);
+
+/* --json after an error: {"errors": [{"file", "line", "message"}, ...]}. */
+void report_errors(FILE *out, const struct errlist *e);
 
 /* "dax0.0 memory" column text, e.g. "16/16 movable". */
 void memory_summary(const struct dax_device *d, char *buf, size_t size);

@@ -66,13 +66,32 @@ bool sysroot_path(const struct dp_ctx *c, char *out, size_t size, const char *fm
 	return ok;
 }
 
-static int read_attr(const char *full, char *buf, size_t size)
+/*
+ * Open FULL for reading or writing, never blocking (a FIFO planted in a
+ * --root tree, or anywhere, must not stop a run): sysfs attributes, /proc
+ * files and our /run files are all regular files, and nothing else is used.
+ */
+static int open_regular(const char *full, int flags)
 {
-	_cleanup_close_ int fd = open(full, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	_cleanup_close_ int fd = open(full, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
 
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	return take_fd(&fd);
+}
+
+static int read_attr(const char *full, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open_regular(full, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
 	n = read(fd, buf, size - 1);
 	if (n < 0)
 		return -errno;
@@ -205,9 +224,12 @@ int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char
 		return -ENAMETOOLONG;
 	if (!realpath(full, real))
 		return -errno;
-	if (n && strncmp(real, c->root, n) == 0)
-		return str_copy(out, size, real + n) ? 0 : -ENAMETOOLONG;
-	return str_copy(out, size, real) ? 0 : -ENAMETOOLONG;
+	if (!n)
+		return str_copy(out, size, real) ? 0 : -ENAMETOOLONG;
+	/* under the root only if a '/' follows it: /x/root is not in /x/ro */
+	if (strncmp(real, c->root, n) != 0 || (real[n] != '/' && real[n] != '\0'))
+		return -EXDEV;
+	return str_copy(out, size, real[n] ? real + n : "/") ? 0 : -ENAMETOOLONG;
 }
 
 DIR *sysroot_opendir(const struct dp_ctx *c, const char *fmt, ...)
@@ -230,7 +252,9 @@ FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
 {
 	char full[PATH_MAX];
 	va_list ap;
+	FILE *f;
 	bool ok;
+	int fd;
 
 	va_start(ap, fmt);
 	ok = vfull_path(c, full, sizeof(full), fmt, ap);
@@ -239,7 +263,15 @@ FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	return fopen(full, "re");
+	fd = open_regular(full, O_RDONLY);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
 }
 
 int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, const char *fmt, ...)
@@ -261,9 +293,9 @@ int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, c
 		return 0;
 	}
 	log_verbose(c, "%s: write '%s' to %s", step, value, live);
-	fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	fd = open_regular(full, O_WRONLY | O_TRUNC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	n = write(fd, value, len);
 	if (n < 0)
 		return -errno;

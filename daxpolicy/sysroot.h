@@ -29,7 +29,8 @@ bool sysroot_is_live(const struct dp_ctx *c);
 bool sysroot_path(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
 	PATH_FMT(4, 5);
 
-/* Read a whole small attribute, trailing newline removed. 0 or -errno. */
+/* Read a whole small attribute, trailing newline removed. 0 or -errno.
+ * Like every open here, it never blocks and takes regular files only. */
 int sysroot_read(const struct dp_ctx *c, char *buf, size_t size, const char *fmt, ...)
 	PATH_FMT(4, 5);
 int sysroot_read_u64(const struct dp_ctx *c, uint64_t *out, const char *fmt, ...) PATH_FMT(3, 4);
@@ -41,7 +42,8 @@ int sysroot_readlink(const struct dp_ctx *c, char *out, size_t size, const char 
 /* Basename of a symlink's target (e.g. a device's driver link). 0 or -errno. */
 int sysroot_link_name(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
 	PATH_FMT(4, 5);
-/* Canonical path as it would be on the live system (root stripped). */
+/* Canonical path as it would be on the live system (root stripped);
+ * -EXDEV when it leads out of the root. */
 int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
 	PATH_FMT(4, 5);
 DIR *sysroot_opendir(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);

@@ -67,15 +67,24 @@ void words_join(char *buf, size_t size, const char *const *words, size_t n)
 	}
 }
 
+/* Numbers are decimal, or hex after 0x: a leading 0 never means octal, so
+ * "060000000000" is sixty billion, as the man page promises, and not an
+ * address of the same digits read in base 8. */
 bool parse_u64(const char *s, uint64_t *out)
 {
+	int base = 10;
 	char *end;
 	unsigned long long v;
 
-	if (!*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	/* strtoull would take a sign or white space after the 0x */
+	if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s)))
 		return false;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, base);
 	if (errno || *end)
 		return false;
 	*out = v;
@@ -99,16 +108,13 @@ bool parse_uint(const char *s, int *out)
 
 bool parse_size(const char *s, uint64_t *out)
 {
-	char num[32];
 	size_t n = strlen(s);
 	unsigned shift = 0;
-	uint64_t v;
-	char *end;
+	uint64_t v = 0;
 
-	if (n == 0 || n >= sizeof(num))
+	if (n == 0)
 		return false;
-	memcpy(num, s, n + 1);
-	switch (toupper((unsigned char)num[n - 1])) {
+	switch (toupper((unsigned char)s[n - 1])) {
 	case 'K': shift = 10; break;
 	case 'M': shift = 20; break;
 	case 'G': shift = 30; break;
@@ -116,13 +122,17 @@ bool parse_size(const char *s, uint64_t *out)
 	default: break;
 	}
 	if (shift)
-		num[--n] = '\0';
-	if (n == 0 || !isdigit((unsigned char)num[0]))
+		n--;
+	if (n == 0)
 		return false;
-	errno = 0;
-	v = strtoull(num, &end, 10);
-	if (errno || *end)
-		return false;
+	/* digit by digit, so any number of leading zeros is fine */
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (!isdigit((unsigned char)s[i]) || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
 	if (shift && v > (UINT64_MAX >> shift))
 		return false;
 	*out = v << shift;
@@ -169,4 +179,97 @@ bool dax_name_normalize(const char *arg, char *out, size_t size)
 	if (!dax_name_valid(arg))
 		return false;
 	return str_copy(out, size, arg);
+}
+
+size_t utf8_decode(const char *str, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t c, min;
+	size_t n;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2, c = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3, c = s[0] & 0x0f, min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4, c = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the terminating NUL */
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates and beyond Unicode are not UTF-8 */
+	if (c < min || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return n;
+}
+
+bool utf8_valid(const char *s)
+{
+	uint32_t cp;
+
+	while (*s) {
+		size_t n = utf8_decode(s, &cp);
+
+		if (!n)
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+void str_sanitize(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+const char *glob_problem(const char *p)
+{
+	for (; *p; p++) {
+		const char *q;
+
+		if (*p == '\\') {
+			if (!*++p)
+				return "a '\\' at the end escapes nothing";
+			continue;
+		}
+		if (*p != '[')
+			continue;
+		/* a ']' first in the set, or after '!' or '^', is a member */
+		q = p + 1;
+		if (*q == '!' || *q == '^')
+			q++;
+		if (*q == ']')
+			q++;
+		for (; *q && *q != ']'; q++) {
+			/* [:class:], [.sym.] and [=eq=] inside a set close themselves */
+			if (*q == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) {
+				const char close[3] = { q[1], ']', '\0' };
+				const char *end = strstr(q + 2, close);
+
+				if (!end)
+					return "a '[:' (or '[.', '[=') without its closing pair";
+				q = end + 1;
+			}
+		}
+		if (!*q)
+			return "a '[' without its closing ']'";
+		p = q;
+	}
+	return NULL;
 }

@@ -20,12 +20,26 @@ bool str_has_prefix(const char *s, const char *prefix);
 /* "a", "a or b", "a, b or c": the N WORDS as a list for messages. */
 void words_join(char *buf, size_t size, const char *const *words, size_t n);
 
-/* Parse a whole string as an unsigned integer in base 0 (decimal/0x hex). */
+/* Parse a whole string as an unsigned integer: decimal, or hex after 0x
+ * (never octal: a leading 0 is just a 0). */
 bool parse_u64(const char *s, uint64_t *out);
 /* Parse a whole string as a decimal int >= 0. */
 bool parse_uint(const char *s, int *out);
 /* "16G", "512M", "4096": number with optional K/M/G/T (powers of 1024). */
 bool parse_size(const char *s, uint64_t *out);
+/* The code point of the UTF-8 sequence at S into CP; its length (1-4), or 0
+ * when it is not UTF-8 (truncated, overlong, a surrogate, beyond U+10FFFF). */
+size_t utf8_decode(const char *s, uint32_t *cp);
+bool utf8_valid(const char *s);
+/* C0 and C1 controls and DEL: what a terminal takes as commands. */
+bool is_control(uint32_t cp);
+/* Replace every ASCII control byte in S by '?' (text from processes or
+ * crafted files, before it reaches a terminal). */
+void str_sanitize(char *s);
+/* What is wrong with a shell glob (an unclosed '[', a trailing '\\'), or
+ * NULL: fnmatch() would silently take a broken one literally. */
+const char *glob_problem(const char *pattern);
+
 /* Human size for tables: 2.0G, 512M, 4096. */
 void format_size(uint64_t bytes, char *buf, size_t size);
 

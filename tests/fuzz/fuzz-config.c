@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for the config parser: any bytes as a config file. Besides
  * the sanitizers' checks, a policy the parser accepts must be usable: every
- * rule has a valid name and a mode, online only with system-ram.
+ * rule has a valid name and a mode, online and destroy-pmem-data only with
+ * system-ram.
  */
 #include "config.h"
 #include "util.h"
@@ -28,7 +29,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 			if (!r->name[0] || rule_mode(r) == MODE_UNSET || rule_mode(r) == MODE_OTHER)
 				abort();
-			if (rule_has(r, KEY_ONLINE) && !mode_has_memory(rule_mode(r)))
+			if ((rule_has(r, KEY_ONLINE) || rule_has(r, KEY_DESTROY_PMEM_DATA)) &&
+			    !mode_has_memory(rule_mode(r)))
 				abort();
 			for (size_t j = 0; j < i; j++)
 				if (strcmp(p.rules[j].name, r->name) == 0)

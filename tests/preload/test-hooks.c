@@ -22,7 +22,19 @@
  *   DAX_POLICY_TEST_KILL_AFTER=STEP[:N]  SIGKILL the process right after the
  *                                        Nth write of STEP (default 1st);
  *   DAX_POLICY_TEST_FAIL=STEP[:N]        the Nth write of STEP fails with EIO
- *                                        and the file is left as it was.
+ *                                        and the file is left as it was;
+ *   DAX_POLICY_TEST_BUS=[DEV,...]        act as the dax bus does on the driver
+ *                                        links of a fixture: new_id and bind
+ *                                        bind the device written, unbind unbinds
+ *                                        it, and new_id also binds every DEV
+ *                                        listed that is unbound (6.12's
+ *                                        driver_attach takes every device of
+ *                                        the driver's type, not only the one
+ *                                        named).
+ *   DAX_POLICY_TEST_BUS_IDS_ONLY=DRV[,...] with DAX_POLICY_TEST_BUS: these
+ *                                        drivers match a device only once it
+ *                                        was written to their new_id (6.1's
+ *                                        kmem); a bind before fails (ENODEV).
  *
  * A step file opened with O_TRUNC is truncated only when its write goes
  * ahead, so an injected failure leaves a fixture's regular file untouched.
@@ -356,6 +368,85 @@ static void note_block_write(const char *path, const char *value, bool ok, bool 
 	}
 }
 
+/* Bind DEVICE (if unbound) to the driver whose attribute PATH is, or
+ * unbind it from that driver: the driver link, as the kernel keeps it. */
+static void set_link(const char *path, const char *device, bool bind)
+{
+	char link[PATH_MAX], drv_dir[PATH_MAX], bound[64];
+	int root = (int)(strstr(path, DRIVERS_DIR) - path);
+	const char *slash = strrchr(path, '/');
+	const char *drv;
+
+	if (strchr(device, '/') || !*device)
+		return;
+	snprintf(drv_dir, sizeof(drv_dir), "%.*s", (int)(slash - path), path);
+	drv = strrchr(drv_dir, '/') + 1;
+	snprintf(link, sizeof(link), "%.*s" DEVICES_DIR "%s/driver", root, path, device);
+	bound_driver(path, device, bound, sizeof(bound));
+	if (bind && !bound[0])
+		symlink(drv_dir, link);
+	else if (!bind && strcmp(bound, drv) == 0)
+		unlink(link);
+}
+
+/* "DRIVER/DEVICE" for every new_id written, for DAX_POLICY_TEST_BUS_IDS_ONLY */
+static char ids[TRACKED_MAX * 4][96];
+static size_t nids;
+
+static bool listed(const char *env, const char *word)
+{
+	const char *list = getenv(env);
+	char names[256], *save = NULL;
+
+	if (!list)
+		return false;
+	copy(names, sizeof(names), list);
+	for (char *n = strtok_r(names, ",", &save); n; n = strtok_r(NULL, ",", &save))
+		if (strcmp(n, word) == 0)
+			return true;
+	return false;
+}
+
+/* The driver a driver attribute PATH belongs to, and whether it may bind
+ * VALUE now (an ids-only driver: only after its new_id). */
+static bool bus_refuses_bind(const char *path, const char *value, const char *step)
+{
+	char drv_dir[PATH_MAX], id[96];
+	const char *slash = strrchr(path, '/'), *drv;
+
+	if (!getenv("DAX_POLICY_TEST_BUS") || !strstr(path, DRIVERS_DIR) || !slash)
+		return false;
+	snprintf(drv_dir, sizeof(drv_dir), "%.*s", (int)(slash - path), path);
+	drv = strrchr(drv_dir, '/') + 1;
+	snprintf(id, sizeof(id), "%s/%s", drv, value);
+	if (strcmp(step, "new_id") == 0 && nids < sizeof(ids) / sizeof(ids[0]))
+		copy(ids[nids++], sizeof(ids[0]), id);
+	if (strcmp(step, "bind") != 0 || !listed("DAX_POLICY_TEST_BUS_IDS_ONLY", drv))
+		return false;
+	for (size_t i = 0; i < nids; i++)
+		if (strcmp(ids[i], id) == 0)
+			return false;
+	return true;
+}
+
+static void emulate_bus(const char *path, const char *value, const char *step)
+{
+	const char *list = getenv("DAX_POLICY_TEST_BUS");
+	char names[256], *save = NULL;
+
+	if (!list || !strstr(path, DRIVERS_DIR))
+		return;
+	if (strcmp(step, "new_id") == 0 || strcmp(step, "bind") == 0)
+		set_link(path, value, true);
+	else if (strcmp(step, "unbind") == 0)
+		set_link(path, value, false);
+	if (strcmp(step, "new_id") != 0)
+		return;
+	copy(names, sizeof(names), list);
+	for (char *n = strtok_r(names, ",", &save); n; n = strtok_r(NULL, ",", &save))
+		set_link(path, n, true);
+}
+
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	static ssize_t (*real_write)(int, const void *, size_t);
@@ -380,6 +471,10 @@ ssize_t write(int fd, const void *buf, size_t len)
 		errno = EIO;
 		return -1;
 	}
+	if (bus_refuses_bind(t->path, value, step)) {
+		errno = ENODEV;
+		return -1;
+	}
 	if (strcmp(step, "offline") == 0)
 		movable = block_movable(t->path);
 	if (t->truncate) {
@@ -392,6 +487,8 @@ ssize_t write(int fd, const void *buf, size_t len)
 	done = real_write(fd, buf, len);
 	err = errno;
 	note_block_write(t->path, value, done == (ssize_t)len, movable);
+	if (done == (ssize_t)len)
+		emulate_bus(t->path, value, step);
 	if (hook_hits("DAX_POLICY_TEST_KILL_AFTER", &kill_seen, step))
 		raise(SIGKILL);
 	errno = err;

@@ -14,7 +14,9 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; printf '#   got:  %s\n#   want: %s\n' "$2" "$3" | head -40; fi; }
-has() { if [[ $2 == *"$3"* ]]; then ok "$1"; else notok "$1"; printf '#   missing: %s\n#   in: %s\n' "$3" "$2" | head -40; fi; }
+# has: WANT (several lines too) is a substring of GOT (grep -F would take
+# each line of a multi-line WANT as a pattern of its own)
+has() { if [[ "$2" == *"$3"* ]]; then ok "$1"; else notok "$1"; printf '#   missing: %s\n#   in: %s\n' "$3" "$2" | head -40; fi; }
 
 # a writable copy of a fixture, with /run for the lock
 fixture() {
@@ -40,6 +42,9 @@ has "absent device named" "$out" "dax7.0: no such dax device"
 "$dp" --root "$src/sysfs/mixed" status --dry-run >/dev/null 2>&1; is "--dry-run with status: exit 2" "$?" 2
 "$dp" --root "$src/sysfs/mixed" explain >/dev/null 2>&1; is "explain without device: exit 2" "$?" 2
 "$dp" --bogus >/dev/null 2>&1; is "unknown option: exit 2" "$?" 2
+out=$("$dp" --root "$src/sysfs/mixed" status $(seq -f 'dax%g.0' 0 1100) 2>&1); is "too many devices: exit 2" "$?" 2
+has "  says so" "$out" "too many devices named (at most 1024)"
+if grep -q "LeakSanitizer" <<< "$out"; then notok "  nothing leaked (under ASan)"; else ok "  nothing leaked (under ASan)"; fi
 
 # --- config errors stop everything ---
 bad=$(conf bad.conf <<'EOF'
@@ -58,6 +63,16 @@ chmod 666 "$bad"
 out=$("$dp" --root "$src/sysfs/mixed" --config "$bad" check 2>&1); is "world-writable config: exit 1" "$?" 1
 has "says it is writable" "$out" "refusing to use: writable by everyone (mode 0666)"
 out=$("$dp" --root "$src/sysfs/mixed" --config "$tmp/none.conf" status); is "no config file: status exit 0 (keep all)" "$?" 0
+
+# --- a FIFO as the policy: an error at once, never a wait (boot) ---
+mkfifo "$tmp/fifo.conf"
+out=$(timeout 10 "$dp" --root "$src/sysfs/mixed" --config "$tmp/fifo.conf" check 2>&1); is "a FIFO as the main config: exit 1, not a hang" "$?" 1
+has "  says why" "$out" "$tmp/fifo.conf: not a regular file"
+rm "$tmp/fifo.conf"
+for unit in dax-policy.service dax-policy@.service; do
+	has "units: $unit has a start timeout (Type=oneshot has none by default)" \
+		"$(cat "$src/../units/$unit")" "TimeoutStartSec=150min"
+done
 
 # --- the example config ---
 out=$("$dp" --root "$src/sysfs/mixed" --config "$src/../examples/dax-policy.conf" check 2>&1)
@@ -113,8 +128,12 @@ want='dax0.0: devdax -> unbound
   write remove_id  dax0.0 > /sys/bus/dax/drivers/device_dax/remove_id
   write unbind     dax0.0 > /sys/bus/dax/drivers/device_dax/unbind
   write scrub      dax0.0 > /sys/bus/dax/drivers/kmem/remove_id
-dax1.0: system-ram -> system-ram'
-has "dry-run: devdax -> none writes" "$out" "$want"
+dax1.0: system-ram, its memory blocks -> online movable
+  write offline    offline > /sys/devices/system/memory/memory56/state
+  write online     online_movable > /sys/devices/system/memory/memory56/state'
+has "dry-run: devdax -> none writes; a zone fix says what it changes" "$out" "$want"
+has "dry-run: the last line says changes are pending (exit 0: 4 is status's)" "$out" "
+dry run: 2 devices would change; nothing was changed"
 has "dry-run: memory fix planned" "$out" "dax1.0: drift: would online memory movable"
 mem=$(conf mem.conf <<'EOF'
 [rule r]
@@ -138,14 +157,22 @@ has "dry-run: system-ram -> devdax offlines every block first, bind before new_i
 is "dry-run wrote nothing" "$(cat "$root/sys/devices/system/memory/memory56/state")" "online"
 
 # --- busy: a process maps /dev/dax3.0 ---
-mkdir -p "$root/proc/4242/fd" "$root/proc/1"
+# Holders are told by device number, so real files stand in for the nodes:
+# dax3.0 is given /dev/null's number, and /dev/dax3.0 under the root is a
+# link to /dev/null (whose filesystem and inode a mapping of it shows).
+read -r rmaj rmin <<< "$(stat -c '%t %T' /dev/null)"
+echo "$((16#$rmaj)):$((16#$rmin))" > "$root/sys/bus/dax/devices/dax3.0/dev"
+mkdir -p "$root/proc/4242/fd" "$root/proc/1" "$root/dev"
+ln -s /dev/null "$root/dev/dax3.0"
+null_fs=$(printf '%02x:%02x' $(stat -c '%Hd %Ld' /dev/null)) null_ino=$(stat -c %i /dev/null)
 echo holder > "$root/proc/4242/comm"
-echo "7f0000000000-7f0040000000 rw-s 00000000 00:05 1234 /dev/dax3.0" > "$root/proc/4242/maps"
+echo "7f0000000000-7f0040000000 rw-s 00000000 $null_fs $null_ino /dev/dax3.0" > "$root/proc/4242/maps"
 : > "$root/proc/1/mountinfo"
 busy=$(conf busy.conf <<'EOF'
 [rule r]
 device = dax3.0
 mode = system-ram
+destroy-pmem-data = yes
 EOF
 )
 out=$("$dp" --root "$root" --config "$busy" status); is "status of a mapped device: exit 4" "$?" 4
@@ -156,9 +183,30 @@ if grep -q "write" <<< "$out"; then notok "busy: no write"; else ok "busy: no wr
 out=$("$dp" --root "$root" --config "$busy" apply --dry-run --force 2>&1); is "--force: exit 0" "$?" 0
 has "--force warns" "$out" "--force: switching although in use by pid 4242 (holder, mapped)"
 has "--force switches" "$out" "write new_id     dax3.0 > /sys/bus/dax/drivers/kmem/new_id"
-rm "$root/proc/4242/maps"
-ln -s /dev/dax3.0 "$root/proc/4242/fd/3"
-out=$("$dp" --root "$root" --config "$busy" status); has "an open fd is busy too" "$out" "pid 4242 (holder, open)"
+echo "7f0000000000-7f0040000000 rw-s 00000000 $null_fs $null_ino /srv/container/dev/dax (deleted)" > "$root/proc/4242/maps"
+out=$("$dp" --root "$root" --config "$busy" status); has "a mapping is told by filesystem and inode, not by name (a container's deleted node)" "$out" "dax3.0: busy: in use: pid 4242 (holder, mapped)"
+echo "7f0000000000-7f0040000000 rw-s 00000000 00:05 1234 /dev/dax3.0" > "$root/proc/4242/maps"
+"$dp" --root "$root" --config "$busy" status >/dev/null; is "  and a mapping of another file that is called /dev/dax3.0 is not the device" "$?" 4
+out=$("$dp" --root "$root" --config "$busy" status); if grep -q busy <<< "$out"; then notok "  (not busy)"; else ok "  (not busy)"; fi
+rm "$root/dev/dax3.0"
+mkdir -p "$root/proc/4242/map_files"
+ln -s /dev/null "$root/proc/4242/map_files/7f0000000000-7f0040000000"
+echo "7f0000000000-7f0040000000 rw-s 00000000 00:99 77 /tmp/made-with-mknod" > "$root/proc/4242/maps"
+out=$("$dp" --root "$root" --config "$busy" status); has "a mapping of a node made elsewhere, closed since: map_files tells" "$out" "dax3.0: busy: in use: pid 4242 (holder, mapped)"
+rm -r "$root/proc/4242/maps" "$root/proc/4242/map_files"
+ln -s /dev/null "$root/proc/4242/fd/3"
+out=$("$dp" --root "$root" --config "$busy" status); has "an open fd is busy too, by number whatever its name" "$out" "pid 4242 (holder, open)"
+if command -v strace >/dev/null; then
+	all=$(conf all.conf <<'EOF'
+[defaults]
+mode = none
+EOF
+)
+	strace -f -qq -e trace=openat -o "$tmp/strace" "$dp" --root "$root" --config "$all" status >/dev/null 2>&1
+	is "  /proc is read once for all devices, not once per device" "$(grep -c "\"$root/proc\", .*O_DIRECTORY" "$tmp/strace")" 1
+else
+	ok "# SKIP strace missing: /proc read once"
+fi
 echo "36 25 0:50 / /mnt/famfs rw - famfs /dev/dax3.0 rw" > "$root/proc/1/mountinfo"
 rm "$root/proc/4242/fd/3"
 out=$("$dp" --root "$root" --config "$busy" apply --dry-run --force 2>&1); is "mounted: --force does not override" "$?" 3
@@ -192,6 +240,41 @@ out=$(DAX_POLICY_TEST_FAIL=new_id hooked --root "$root" --config "$mem" apply da
 is "failed new_id: exit 3" "$?" 3
 has "  undone, named" "$out" "dax1.0: error: new_id on device_dax failed: Input/output error; switching system-ram -> devdax undone, device is system-ram"
 is "  new_id file untouched" "$(drv device_dax new_id)" ""
+
+ram2=$(conf ram2.conf <<'EOF'
+[rule r]
+device = dax2.0
+mode = system-ram
+EOF
+)
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_FAIL=bind hooked --root "$root" --config "$ram2" apply dax2.0 2>&1)
+is "unbound -> system-ram, bind fails: exit 3" "$?" 3
+has "  undone" "$out" "switching unbound -> system-ram undone, device is unbound"
+is "  the new_id written to kmem is scrubbed: no later probe binds it there" "$(drv kmem new_id)/$(drv kmem remove_id)" "dax2.0/dax2.0"
+
+# A new_id attaches the driver to every unbound device it matches (6.12
+# matches kmem by device type): a device put in its mode earlier in the run,
+# or already in it, may be taken. It is changed back.
+grab=$(conf grab.conf <<'EOF'
+[rule ram]
+device = dax0.0
+mode = system-ram
+[rule off]
+device = dax2.0
+mode = none
+EOF
+)
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_BUS=dax2.0 DAX_POLICY_TEST_BUS_IDS_ONLY=kmem hooked --root "$root" --config "$grab" apply 2>&1)
+is "kmem's new_id takes an unbound device too: apply still exits 0" "$?" 0
+is "  dax0.0 is kmem" "$(basename "$(readlink "$root/sys/bus/dax/devices/dax0.0/driver")")" kmem
+is "  dax2.0, meant to be without a driver, is unbound again" "$(readlink "$root/sys/bus/dax/devices/dax2.0/driver")" ""
+has "  and says so" "$out" "dax2.0: kmem took it along with dax0.0; unbinding it again"
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_BUS=dax2.0 hooked --root "$root" --config "$grab" apply 2>&1)
+is "a driver that takes the device by itself gets bind alone: no new_id" "$(cat "$root/sys/bus/dax/drivers/kmem/new_id")" ""
+is "  so dax2.0 is never taken" "$(readlink "$root/sys/bus/dax/devices/dax2.0/driver")" ""
 
 # --- memory that cannot be offlined: the blocks offlined so far come back ---
 root=$(fixture mixed)
@@ -295,6 +378,123 @@ out=$("$dp" --root "$root" --config "$ram0" status 2>&1)
 has "status says the same" "$out" "memhp_default_state=online_movable"
 out=$("$dp" --root "$root" --config "$ram0" --json check 2>&1)
 is "check --json carries it as warnings" "$(jq -r '.warnings | length' <<< "$out")" 3
+
+# --- the run lock: none, no change; taken before the policy is read ---
+for what in symlink directory "no /run"; do
+	root=$(fixture mixed)
+	case $what in
+	symlink) ln -s /tmp/elsewhere "$root/run/dax-policy.lock" ;;
+	directory) mkdir "$root/run/dax-policy.lock" ;;
+	"no /run") rm -rf "$root/run" ;;
+	esac
+	out=$("$dp" -q --root "$root" --config "$none" apply 2>&1); is "lock path a $what: exit 3" "$?" 3
+	has "  says so, even with -q" "$out" "cannot take /run/dax-policy.lock"
+	is "  nothing changed" "$(drv device_dax remove_id)$(drv device_dax unbind)$(drv kmem remove_id)" ""
+done
+root=$(fixture mixed)
+waiting=$(conf waiting.conf <<'EOF'
+[rule r]
+device = dax0.0
+mode = devdax
+EOF
+)
+exec 9> "$root/run/dax-policy.lock"
+flock 9
+"$dp" --root "$root" --config "$waiting" apply >/dev/null 2>&1 &
+pid=$!
+sleep 1
+cat "$none" > "$waiting"	# the policy changes while the run waits for the lock
+flock -u 9
+exec 9>&-
+wait $pid
+is "a run that waited for the lock applies the policy as it is then" "$(drv device_dax unbind)" dax0.0
+
+# --- the persistent-memory guard: dax3.0 is a pmem namespace's device ---
+broad=$(conf broad.conf <<'EOF'
+[rule node0-ram]
+numa-node = 0
+mode = system-ram
+EOF
+)
+out=$("$dp" --root "$src/sysfs/mixed" --config "$broad" check 2>&1); is "check with a broad rule over pmem: exit 0 (a warning)" "$?" 0
+has "  check names the rule and the pmem device it would catch" "$out" "$broad:1: warning: rule 'node0-ram' (numa-node=0) would send persistent-memory device dax3.0 (namespace3.0) to system-ram; apply refuses unless the rule says destroy-pmem-data = yes"
+is "  and in JSON" "$("$dp" --json --root "$src/sysfs/mixed" --config "$broad" check | jq -c '.rules[0].pmem_caught')" '["dax3.0"]'
+root=$(fixture mixed)
+out=$("$dp" --root "$root" --config "$broad" apply 2>&1); is "apply refuses system-ram on pmem: exit 3" "$?" 3
+has "  says why, and what would allow it" "$out" "dax3.0: error: persistent memory of namespace3.0: system-ram would destroy the data it keeps; refused unless the rule says destroy-pmem-data = yes"
+is "  nothing written" "$(drv device_dax remove_id)$(drv device_dax unbind)$(drv kmem new_id)" ""
+echo "destroy-pmem-data = yes" >> "$broad"
+out=$("$dp" --root "$root" --config "$broad" apply --dry-run 2>&1); is "with destroy-pmem-data = yes: exit 0" "$?" 0
+has "  it goes to kmem" "$out" "write new_id     dax3.0 > /sys/bus/dax/drivers/kmem/new_id"
+
+# --- -q: only errors, and a device that fails is one ---
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_FAIL=offline:3 hooked -q --root "$root" --config "$mem" apply dax1.0 2>&1)
+is "-q apply with a failing device: exit 3" "$?" 3
+has "  the failure is printed" "$out" "dax-policy: error: dax1.0: busy: memory block memory58 cannot be offlined"
+
+# --- --json on any error: {"errors": [...]}, and always valid UTF-8 ---
+utf8_ok() { python3 -c 'import sys, json; json.loads(sys.stdin.buffer.read().decode("utf-8", "strict"))' 2>/dev/null; }
+chmod 644 "$bad"
+json=$("$dp" --json --root "$src/sysfs/mixed" --config "$bad" check 2>/dev/null); is "--json, bad config: exit 1" "$?" 1
+is "  errors as JSON, with file and line" "$(jq -c '.errors[0]' <<< "$json")" \
+	"{\"file\":\"$bad\",\"line\":4,\"message\":\"bad value for online: 'sideways': expected movable, normal or offline\"}"
+is "  the summary has no file" "$(jq -c '.errors[1]' <<< "$json")" '{"file":null,"line":null,"message":"configuration has 1 error; nothing done"}'
+json=$("$dp" --bogus --json status 2>/dev/null); is "--json after a bad option: exit 2" "$?" 2
+is "  the error as JSON" "$(jq -r '.errors[0].message' <<< "$json")" "unknown option '--bogus'; try 'dax-policy --help'"
+json=$("$dp" --json --root "$src/sysfs/mixed" --config "$tmp/none.conf" status dax7.0 2>/dev/null)
+is "--json, absent device: the error as JSON" "$(jq -r '.errors[0].message' <<< "$json")" "dax7.0: no such dax device"
+if command -v python3 >/dev/null; then
+	cfg=$tmp/utf
+	mkdir -p "$cfg/p.d"
+	printf '[rule a]\ndevice = dax0.0\nmode = devdax\n' > "$cfg/p.conf"
+	for name in $'\xff' $'\xc0\xaf' $'\xed\xa0\x80'; do
+		printf '[rule b%s]\ndevice = dax1.0\nmode = keep\n' "${#name}" > "$cfg/p.d/$name.conf"
+	done
+	chmod -R go-w "$cfg"
+	"$dp" --json --root "$src/sysfs/mixed" --config "$cfg/p.conf" check 2>/dev/null | utf8_ok
+	is "file names not UTF-8 (a stray byte, overlong, a surrogate): still valid UTF-8 JSON" "$?" 0
+	has "  each bad byte is U+FFFD" "$("$dp" --json --root "$src/sysfs/mixed" --config "$cfg/p.conf" check 2>/dev/null)" $'p.d/\xef\xbf\xbd.conf'
+	"$dp" --json --root "$src/sysfs/mixed" --config "$cfg/p.conf" status --bogus-too 2>/dev/null | utf8_ok
+	is "  and in the errors document" "$?" 0
+	printf '[rule c]\nmode = x\n' > "$cfg/p.d/"$'\xff2.conf'
+	"$dp" --json --root "$src/sysfs/mixed" --config "$cfg/p.conf" check 2>/dev/null | utf8_ok
+	is "  and in a config error's file name" "$?" 0
+	rm -rf "$cfg"
+	root=$(fixture mixed)
+	mv "$root/sys/devices/platform/hmem.0" "$root/sys/devices/platform/hmem."$'\xff'
+	ln -sfn "../../../devices/platform/hmem."$'\xff'"/dax0.0" "$root/sys/bus/dax/devices/dax0.0"
+	"$dp" --json --root "$root" --config "$tmp/none.conf" status 2>/dev/null | utf8_ok
+	is "a sysfs path that is not UTF-8: valid UTF-8 JSON" "$?" 0
+else
+	ok "# SKIP python3 missing: UTF-8 checks"
+fi
+
+# --- crafted sysfs trees (tests/sysfs/hostile, and copies made here) ---
+out=$(timeout 20 "$dp" --root "$src/sysfs/hostile" --config "$tmp/none.conf" status 2>&1); is "hostile tree: status exits 4, in time" "$?" 4
+has "  a mapping over the whole address space is refused" "$out" "dax0.0: error: mapping0 0x0-0xffffffffffffffff is not a range of physical memory"
+has "  no mappingN, unreadable resource: refused, not guessed at 0" "$out" "dax1.0: error: no mappingN and no readable resource: its range is unknown"
+has "  an unreadable size says so" "$out" "dax2.0: error: cannot read its size: No such file or directory"
+root=$(fixture hostile)
+out=$("$dp" --root "$root" --config "$mem" apply --dry-run 2>&1); is "hostile tree: apply refuses dax1.0: exit 3" "$?" 3
+if grep -q "memory[0-3]/state" <<< "$out"; then notok "  memory0-3, no dax device's, are never offlined"; else ok "  memory0-3, no dax device's, are never offlined"; fi
+root=$(fixture mixed)
+echo 1 > "$root/sys/devices/system/memory/block_size_bytes"
+out=$(timeout 20 "$dp" --root "$root" --config "$mem" status 2>&1); is "block_size_bytes=1: status in time, exit 4" "$?" 4
+has "  the kmem device says why" "$out" "dax1.0: error: its memory cannot be counted: memory block size '1' is not a power of two of 16M or more"
+root=$(fixture mixed)
+rm "$root/sys/devices/platform/hmem.0/dax0.0/size"
+mkfifo "$root/sys/devices/platform/hmem.0/dax0.0/size"
+out=$(timeout 20 "$dp" --root "$root" --config "$none" apply --dry-run 2>&1); is "a FIFO as an attribute: no hang, exit 3" "$?" 3
+has "  refused with the reason" "$out" "dax0.0: error: cannot read its size: Invalid argument"
+root=$(fixture mixed)
+mkdir -p "$tmp/root2/sys/devices/platform/hmem.5"
+cp -a "$root/sys/devices/platform/hmem.0/dax0.0" "$tmp/root2/sys/devices/platform/hmem.5/dax5.0"
+ln -s ../../../../../root2/sys/devices/platform/hmem.5/dax5.0 "$root/sys/bus/dax/devices/dax5.0"
+json=$("$dp" --root "$root" --config "$none" status --json dax5.0)
+is "a device whose sysfs path leaves --root (a sibling with the root's name as prefix)" \
+	"$(jq -r '.devices[0] | .state + ": " + .message + " " + .path' <<< "$json")" "error: its sysfs directory is outside --root "
+rm -rf "$tmp/root2"
 
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -163,7 +163,7 @@ static void test_errors(void)
 	    "t.conf:2: unknown key 'colour' in [defaults]; expected mode or online\n");
 	bad("[rule a]\nmode = devdax\nnode = 1\n",
 	    "t.conf:3: unknown key 'node' in [rule a]; expected device, region, numa-node, size, "
-	    "resource, uuid, path, cxl-serial, mode or online\n");
+	    "resource, uuid, path, cxl-serial, mode, online or destroy-pmem-data\n");
 	bad("[rule a]\nmode = devdax\n[rule a]\nmode = devdax\n",
 	    "t.conf:3: rule 'a' is already defined at t.conf:1\n");
 	bad("[rule a]\nmode = devdax\nmode = kmem\n",
@@ -248,6 +248,84 @@ static void test_errors(void)
 	}
 }
 
+/* Input an attacker would write (issue: hold under hostile input). */
+static void test_hostile(void)
+{
+	struct policy p;
+	char msgs[2048];
+
+	parse(&p, "[rule a]\nresource = 060000000000\nmode = devdax\n", msgs, sizeof(msgs));
+	tap_ok(p.nrules == 1 && p.rules[0].set.key[KEY_RESOURCE].v.u64 == 60000000000ULL,
+	       "resource with a leading 0 is decimal, never octal");
+	policy_free(&p);
+	parse(&p, "[rule a]\nresource = 0X180000000\nmode = devdax\n", msgs, sizeof(msgs));
+	tap_ok(p.nrules == 1 && p.rules[0].set.key[KEY_RESOURCE].v.u64 == 0x180000000ULL,
+	       "resource: 0X is hex too");
+	policy_free(&p);
+	bad("[rule a]\nresource = 0x-1\nmode = devdax\n",
+	    "t.conf:2: bad value for resource: '0x-1': expected an address, 0x... or decimal\n");
+	parse(&p, "[rule a]\nsize = >=000000000000000000000000000000000000016G\nmode = devdax\n",
+	      msgs, sizeof(msgs));
+	tap_ok(p.nrules == 1 && p.rules[0].set.key[KEY_SIZE].v.size.size == 16ULL << 30,
+	       "size: a valid value of 40 characters");
+	policy_free(&p);
+	bad("[rule a]\ndevice = dax[\nmode = devdax\n",
+	    "t.conf:2: bad value for device: 'dax[': expected a shell glob: a '[' without its closing ']'\n");
+	bad("[rule a]\npath = /sys/devices/[[:alpha:]\nmode = devdax\n",
+	    "t.conf:2: bad value for path: '/sys/devices/[[:alpha:]': expected a shell glob: a '[' without its closing ']'\n");
+	bad("[rule a]\ndevice = dax\\\nmode = devdax\n",
+	    "t.conf:2: bad value for device: 'dax\\': expected a shell glob: a '\\' at the end escapes nothing\n");
+	good_key("[rule a]\ndevice = dax[]0-3].[[:digit:]]\nmode = devdax\n",
+		 "device: ']' first in a set, a class");
+	good_key("\xef\xbb\xbf[rule a]\nmode = devdax\n", "a UTF-8 byte-order mark is skipped");
+	bad("[rule a]\nmode = \x1b[31mdevdax\n",
+	    "t.conf:2: line contains a control character (U+001B)\n");
+	bad("[rule a]\nmode = dev\xc2\x9b"
+	    "dax\n",
+	    "t.conf:2: line contains a control character (U+009B)\n");
+	bad("[rule a]\nmode = devdax\x7f\n",
+	    "t.conf:2: line contains a control character (U+007F)\n");
+	bad("[rule a]\nmode = \xe0\x80\xaf\n", "t.conf:2: line is not valid UTF-8\n");
+	bad("[rule a]\nmode = \xed\xa0\x80\n", "t.conf:2: line is not valid UTF-8\n");
+	bad("[rule a]\nmode = \xf4\x90\x80\x80\n", "t.conf:2: line is not valid UTF-8\n");
+	good_key("[rule a]\t# tab, and \xc3\xa9 in a comment\nmode = devdax\n",
+		 "tabs and UTF-8 are fine");
+
+	/* the persistent-memory guard's key */
+	parse(&p,
+	      "[rule a]\nmode = system-ram\ndestroy-pmem-data = yes\n[rule b]\ndevice = dax1.0\nmode = kmem\ndestroy-pmem-data = no\n",
+	      msgs, sizeof(msgs));
+	tap_ok(p.nrules == 2 && rule_destroys_pmem(&p.rules[0]) && !rule_destroys_pmem(&p.rules[1]),
+	       "destroy-pmem-data: yes allows, no does not");
+	policy_free(&p);
+	bad("[rule a]\nmode = devdax\ndestroy-pmem-data = yes\n",
+	    "t.conf:3: destroy-pmem-data= only applies to mode = system-ram, rule 'a' has mode devdax\n");
+	bad("[rule a]\nmode = system-ram\ndestroy-pmem-data = true\n",
+	    "t.conf:3: bad value for destroy-pmem-data: 'true': expected yes or no\n");
+	bad("[defaults]\ndestroy-pmem-data = yes\n",
+	    "t.conf:2: unknown key 'destroy-pmem-data' in [defaults]; expected mode or online\n");
+
+	/* keys under a bad header are still checked */
+	parse(&p, "[foo]\nmode = bogus\ncolour = blue\nonline = normal\nonline = movable\n", msgs,
+	      sizeof(msgs));
+	tap_is_str(
+		msgs,
+		"t.conf:1: unknown section [foo]; expected [defaults] or [rule NAME]\n"
+		"t.conf:2: bad value for mode: 'bogus': expected devdax, system-ram, fsdev, keep or none\n"
+		"t.conf:3: unknown key 'colour'; expected device, region, numa-node, size, resource, uuid, path, cxl-serial, mode, online or destroy-pmem-data\n"
+		"t.conf:5: 'online' is given twice in this section (first at line 4)\n",
+		"errors in keys under a bad section header are reported");
+	tap_is_int((long long)p.nrules, 0, "  and nothing is kept");
+	policy_free(&p);
+	parse(&p, "[rule a]\nmode = devdax\n[rule a]\nmode = kmem\nsize = big\n", msgs,
+	      sizeof(msgs));
+	tap_is_str(msgs,
+		   "t.conf:3: rule 'a' is already defined at t.conf:1\n"
+		   "t.conf:5: bad value for size: 'big': expected [=|<|<=|>|>=]NUMBER[K|M|G|T]\n",
+		   "under a duplicate rule too");
+	policy_free(&p);
+}
+
 static void test_warnings(void)
 {
 	struct policy p;
@@ -288,6 +366,93 @@ static void write_file(const char *path, const char *text, mode_t mode)
 	fputs(text, f);
 	fclose(f);
 	chmod(path, mode);
+}
+
+/* Load MAIN_FILE; its messages into MSGS. */
+static int load_msgs(const char *main_file, char *msgs, size_t size, size_t *nrules)
+{
+	struct policy p;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	policy_init(&p);
+	p.ini.err = open_memstream(&buf, &len);
+	rc = policy_load(&p, main_file, true);
+	fclose(p.ini.err);
+	str_copy(msgs, size, buf ? buf : "");
+	free(buf);
+	*nrules = p.nrules;
+	policy_free(&p);
+	return rc;
+}
+
+/* Symlinked configs: a dangling one, and one into a directory others may write. */
+static void test_links(const char *dir, const char *main_file)
+{
+	char link[160], evil[160], target[200], msgs[2048], want[512];
+	size_t nrules;
+	int rc;
+
+	snprintf(link, sizeof(link), "%s/linked.conf", dir);
+	snprintf(target, sizeof(target), "%s/missing.conf", dir);
+	symlink(target, link);
+	rc = load_msgs(link, msgs, sizeof(msgs), &nrules);
+	snprintf(want, sizeof(want), "%s: is a symbolic link to %s, which does not exist\n", link,
+		 target);
+	tap_ok(rc < 0, "a dangling symlink as the main file is an error, not 'no policy'");
+	tap_is_str(msgs, want, "  message names the missing target");
+	unlink(link);
+
+	snprintf(evil, sizeof(evil), "%s/open", dir);
+	mkdir(evil, 0755);
+	chmod(evil, 0777);
+	snprintf(target, sizeof(target), "%s/policy.conf", evil);
+	write_file(target, "[rule a]\nmode = devdax\n", 0644);
+	symlink(target, link);
+	rc = load_msgs(link, msgs, sizeof(msgs), &nrules);
+	snprintf(
+		want, sizeof(want),
+		"%s: refusing to use: writable by everyone (mode 0777); only root may change the policy\n",
+		evil);
+	tap_ok(rc < 0 && nrules == 0, "a link to a file in a world-writable directory is refused");
+	tap_is_str(msgs, want, "  message names that directory");
+	chmod(evil, 0755);
+	rc = load_msgs(link, msgs, sizeof(msgs), &nrules);
+	tap_ok(rc == 0 && nrules == 1, "  the same link is fine once the directory is not");
+	unlink(link);
+	(void)main_file;
+}
+
+/* At most INI_DROPINS_MAX drop-ins besides the main file. */
+static void test_dropin_limit(const char *top)
+{
+	char dir[160], main_file[200], dropin[200], path[260], msgs[2048], want[512];
+	size_t nrules;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/many", top);
+	mkdir(dir, 0755);
+	snprintf(main_file, sizeof(main_file), "%s/p.conf", dir);
+	snprintf(dropin, sizeof(dropin), "%s/p.d", dir);
+	mkdir(dropin, 0755);
+	write_file(main_file, "[rule main]\ndevice = dax999.0\nmode = keep\n", 0644);
+	for (int i = 0; i < INI_DROPINS_MAX; i++) {
+		char text[64];
+
+		snprintf(path, sizeof(path), "%s/%03d.conf", dropin, i);
+		snprintf(text, sizeof(text), "[rule r%d]\ndevice = dax%d.0\nmode = keep\n", i, i);
+		write_file(path, text, 0644);
+	}
+	rc = load_msgs(main_file, msgs, sizeof(msgs), &nrules);
+	tap_ok(rc == 0 && nrules == INI_DROPINS_MAX + 1, "the main file and 256 drop-ins");
+	tap_is_str(msgs, "", "  no message");
+	snprintf(path, sizeof(path), "%s/999.conf", dropin);
+	write_file(path, "[rule last]\ndevice = dax998.0\nmode = keep\n", 0644);
+	rc = load_msgs(main_file, msgs, sizeof(msgs), &nrules);
+	snprintf(want, sizeof(want), "%s: more than 256 drop-in files; none is read\n", dropin);
+	tap_ok(rc < 0, "257 drop-ins: an error");
+	tap_is_str(msgs, want, "  message gives the limit");
 }
 
 static void test_files(void)
@@ -381,6 +546,28 @@ static void test_files(void)
 	policy_free(&p);
 	chmod(dropin, 0755);
 
+	/* a FIFO as a drop-in: refused at once, never waited on */
+	snprintf(path, sizeof(path), "%s/40-fifo.conf", dropin);
+	mkfifo(path, 0644);
+	policy_init(&p);
+	p.ini.err = open_memstream(&buf, &len);
+	rc = policy_load(&p, main_file, true);
+	fclose(p.ini.err);
+	{
+		char want[512];
+
+		snprintf(want, sizeof(want), "%s: not a regular file\n", path);
+		tap_ok(rc < 0, "a FIFO as a drop-in is an error, not a hang");
+		tap_is_str(buf, want, "  message says why");
+	}
+	free(buf);
+	buf = NULL;
+	policy_free(&p);
+	unlink(path);
+
+	test_links(dir, main_file);
+	test_dropin_limit(dir);
+
 	{
 		char dropin_dir[PATH_MAX];
 
@@ -397,6 +584,7 @@ int main(void)
 {
 	test_good();
 	test_errors();
+	test_hostile();
 	test_warnings();
 	test_files();
 	return tap_done();

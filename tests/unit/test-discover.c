@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <sys/sysmacros.h>
 
 struct expect {
 	const char *name;
@@ -57,6 +58,9 @@ static void check_fixture(const char *fixture, const struct expect *want, size_t
 		FIELD(d->mem.online == w->online, "blocks online");
 		FIELD(d->mem.movable == w->movable, "blocks movable");
 		FIELD(d->mem.normal == w->normal, "blocks normal");
+		FIELD(d->problem[0] == '\0', "nothing wrong");
+		FIELD(d->pmem == (strcmp(w->name, "dax3.0") == 0),
+		      "persistent memory: dax3.0 only");
 #undef FIELD
 	}
 	{
@@ -64,6 +68,50 @@ static void check_fixture(const char *fixture, const struct expect *want, size_t
 
 		tap_is_int(discover_device(&c, &s, "dax9.9", &one), -2 /* -ENOENT */, "missing device: -ENOENT");
 		tap_is_int(discover_device(&c, &s, "../../etc", &one), -22 /* -EINVAL */, "bad name refused");
+	}
+	snapshot_free(&s);
+}
+
+/* tests/sysfs/hostile: what a crafted sysfs tree may claim (README.md). */
+static void test_hostile(void)
+{
+	char root[PATH_MAX];
+	const char *src = getenv("DAXTEST_SRC");
+	const struct dax_device *d;
+	struct snapshot s;
+	struct dp_ctx c;
+
+	ctx_init(&c);
+	snprintf(root, sizeof(root), "%s/sysfs/hostile", src ? src : "tests");
+	if (!tap_ok(sysroot_set(&c, root), "hostile: fixture root exists"))
+		return;
+	tap_is_int(discover_all(&c, &s), 0, "hostile: discover_all");
+	tap_is_int((long long)s.n, 4, "hostile: every device is listed, none skipped");
+	d = snapshot_find(&s, "dax0.0");
+	if (d) {
+		tap_is_str(d->problem,
+			   "mapping0 0x0-0xffffffffffffffff is not a range of physical memory",
+			   "mapping0 over the whole address space is refused, not walked");
+		tap_is_int(d->mem.nblocks, 0, "  no block counted");
+	}
+	d = snapshot_find(&s, "dax1.0");
+	if (d) {
+		tap_is_str(d->problem, "no mappingN and no readable resource: its range is unknown",
+			   "no mappingN and an unreadable resource: range unknown, not 0");
+		tap_is_int(d->nranges, 0, "  no range guessed");
+		tap_is_int(d->mem.online, 0, "  memory0-3 (other memory) not counted as its own");
+	}
+	d = snapshot_find(&s, "dax2.0");
+	if (d)
+		tap_is_str(d->problem, "cannot read its size: No such file or directory",
+			   "an unreadable size is a problem, not size 0");
+	d = snapshot_find(&s, "dax3.0");
+	if (d) {
+		tap_is_str(d->problem, "", "dax3.0 is fine");
+		tap_ok(d->pmem, "  on a persistent-memory region");
+		tap_is_str(d->pmem_namespace, "namespace3.0", "  its namespace");
+		tap_ok(d->devnum == makedev(252, 3), "  /dev/dax3.0 is 252:3");
+		tap_is_int(d->mem.nblocks, 1, "  one whole 128M block in 0x240600000-0x24fffffff");
 	}
 	snapshot_free(&s);
 }
@@ -98,5 +146,6 @@ int main(void)
 	check_fixture("devdax", devdax, ARRAY_SIZE(devdax), "offline");
 	check_fixture("fsdev", fsdev, ARRAY_SIZE(fsdev), "offline");
 	check_fixture("mixed", mixed, ARRAY_SIZE(mixed), "offline");
+	test_hostile();
 	return tap_done();
 }

@@ -34,6 +34,9 @@ static struct dax_device dev(const char *name, int region, uint64_t size, int no
 	d.nranges = 1;
 	d.ranges[0].start = resource;
 	d.ranges[0].end = resource + size - 1;
+	/* 128 MiB blocks, as discovery counts them (whole blocks of the range) */
+	d.mem.block_size = 128ULL << 20;
+	d.mem.nblocks = (int)(size / d.mem.block_size);
 	snprintf(d.path, sizeof(d.path), "/sys/devices/platform/hmem.%d/%s", region, name);
 	str_copy(d.driver, sizeof(d.driver), driver);
 	d.mode = mode_from_driver(driver);
@@ -286,8 +289,60 @@ static void test_waiting(void)
 	policy_free(&p);
 }
 
+/* The guard: persistent memory goes to system-ram only by a rule that says so. */
+static void test_pmem(void)
+{
+	struct dax_device d = dev("dax3.0", 3, 1ULL << 30, 0, 0x240000000ULL, "device_dax");
+	struct snapshot s = { .devs = &d, .n = 1 };
+	struct policy p;
+	struct plan plan;
+
+	d.pmem = true;
+	str_copy(d.pmem_namespace, sizeof(d.pmem_namespace), "namespace3.0");
+	p = load("[rule ram]\nnuma-node = 0\nmode = system-ram\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_REFUSE, "pmem, system-ram without the opt-in: refused");
+	tap_is_str(
+		plan.e[0].note,
+		"persistent memory of namespace3.0: system-ram would destroy the data it keeps; refused unless the rule says destroy-pmem-data = yes",
+		"  the note says why and what allows it");
+	plan_free(&plan);
+	policy_free(&p);
+
+	p = load("[rule ram]\nnuma-node = 0\nmode = system-ram\ndestroy-pmem-data = yes\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_CHANGE,
+		   "pmem, system-ram with destroy-pmem-data = yes: changed");
+	plan_free(&plan);
+	policy_free(&p);
+
+	p = load("[defaults]\nmode = system-ram\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_REFUSE, "pmem, [defaults] system-ram: refused");
+	tap_is_str(
+		plan.e[0].note,
+		"persistent memory of namespace3.0: system-ram would destroy the data it keeps; refused ([defaults] cannot allow it: a rule with destroy-pmem-data = yes can)",
+		"  [defaults] cannot opt in");
+	plan_free(&plan);
+	policy_free(&p);
+
+	p = load("[rule f]\nmode = fsdev\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_CHANGE, "pmem -> fsdev keeps the data: no guard");
+	plan_free(&plan);
+	policy_free(&p);
+
+	d.pmem = false;
+	p = load("[rule ram]\nmode = system-ram\n");
+	plan_build(&p, &s, NULL, 0, &plan);
+	tap_is_int(plan.e[0].action, ACT_CHANGE, "not pmem: system-ram needs no opt-in");
+	plan_free(&plan);
+	policy_free(&p);
+}
+
 int main(void)
 {
+	test_pmem();
 	test_waiting();
 	test_match_keys();
 	test_first_match_and_defaults();

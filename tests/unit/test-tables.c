@@ -64,12 +64,21 @@ static void test_keys(void)
 			tap_ok(key->holds && key->describe && key->sections == SECTION_RULE, what);
 		else
 			tap_ok(!key->holds && !key->describe, what);
+		snprintf(what, sizeof(what), "key %s: %s", key->name,
+			 key->memory_only ? "memory modes only (an action key)" : "any mode");
+		tap_ok(!key->memory_only || !match, what);
 	}
 	tap_is_int(config_key_lookup("colour"), -1, "unknown key");
+	tap_ok(config_keys[KEY_ONLINE].memory_only &&
+		       config_keys[KEY_DESTROY_PMEM_DATA].memory_only &&
+		       !config_keys[KEY_MODE].memory_only,
+	       "online and destroy-pmem-data: system-ram only");
 	config_key_list(SECTION_DEFAULTS, buf, sizeof(buf));
 	tap_is_str(buf, "mode or online", "[defaults] keys, generated");
 	config_key_list(SECTION_RULE, buf, sizeof(buf));
-	tap_is_str(buf, "device, region, numa-node, size, resource, uuid, path, cxl-serial, mode or online",
+	tap_is_str(buf,
+		   "device, region, numa-node, size, resource, uuid, path, cxl-serial, mode, online or "
+		   "destroy-pmem-data",
 		   "[rule] keys, generated");
 }
 
