@@ -599,7 +599,10 @@ static int recheck(const struct run *run, const struct plan *plan, struct outcom
 		const struct plan_entry *e = &plan->e[i];
 		char now[DRIVER_NAME_MAX];
 
-		if (e->want == MODE_KEEP || out[i].state != STATE_OK ||
+		/* only devices in their mode now: not a seed of size 0 */
+		bool in_mode = e->action != ACT_NONE || e->dev.mode == e->want;
+
+		if (e->want == MODE_KEEP || out[i].state != STATE_OK || !in_mode ||
 		    bus_bound_driver(run->c, e->dev.name, now, sizeof(now)) != 0 ||
 		    mode_from_driver(now) == e->want)
 			continue;

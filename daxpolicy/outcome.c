@@ -25,6 +25,7 @@ void outcome_from_plan(const struct plan_entry *e, struct outcome *o)
 	switch (e->action) {
 	case ACT_NONE:
 		o->state = STATE_OK;
+		str_copy(o->msg, sizeof(o->msg), e->note);	/* "no memory assigned yet" */
 		break;
 	case ACT_REFUSE:
 		o->state = STATE_ERROR;

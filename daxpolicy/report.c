@@ -171,8 +171,8 @@ void report_devices(const struct report *r)
 		for (size_t i = 0; i < plan->n; i++) {
 			const struct outcome *o = &r->outcomes[i];
 
-			if (!o->msg[0])
-				continue;
+			if (!o->msg[0] || (o->state == STATE_OK && !o->changed))
+				continue;	/* a note on a device left alone */
 			fprintf(r->out, "%s: %s: %s\n", o->dev.name, dev_state_name(o->state),
 				o->msg);
 			touched++;
@@ -206,7 +206,7 @@ void report_devices(const struct report *r)
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct outcome *o = &r->outcomes[i];
 
-		if (o->msg[0] && (o->state != STATE_OK || r->apply))
+		if (o->msg[0] && (o->state != STATE_OK || (r->apply && o->changed)))
 			fprintf(r->out, "%s: %s: %s\n", o->dev.name, dev_state_name(o->state),
 				o->msg);
 	}

@@ -18,9 +18,10 @@ tree=/usr/src/fsdev-dax-$version
 hooks="/etc/kernel/postinst.d/fsdev-dax /etc/kernel/header_postinst.d/fsdev-dax"
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+# a failure is also told on stderr, which meson test --print-errorlogs shows
+notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; echo "test-dkms: not ok $n - $*" >&2; }
 log=/tmp/dkms-test.log
-run() { local d=$1; shift; if "$@" > $log 2>&1; then ok "$d"; else notok "$d"; sed 's/^/#   /' $log | tail -30; fi; }
+run() { local d=$1; shift; if "$@" > $log 2>&1; then ok "$d"; else notok "$d"; sed 's/^/#   /' $log | tail -30 | tee /dev/stderr; fi; }
 is_installed() { dkms status "fsdev-dax/$version" -k "$1" 2>/dev/null | grep -q ': installed'; }
 
 if [ "$(id -u)" != 0 ] || ! command -v dkms >/dev/null || ! command -v apt-get >/dev/null; then
@@ -121,7 +122,6 @@ run-parts --report --exit-on-error --arg=$kver /etc/kernel/header_postinst.d
 EOF
 	chmod 755 "$d/DEBIAN/postinst"
 	dpkg-deb -b "$d" "$d.deb" >/dev/null
-	fakes+=("$pkg")
 	echo "$d.deb"
 }
 for spec in "7.1.0-1-amd64 7.1.0 - has its own fsdev_dax" \
@@ -130,6 +130,7 @@ for spec in "7.1.0-1-amd64 7.1.0 - has its own fsdev_dax" \
 	    "6.5.0-1-amd64 6.5.0 - builds for Linux 6.1 and 6.12"; do
 	read -r kver kversion own why <<< "$spec"
 	[ "$own" = - ] && own=
+	fakes+=("linux-headers-$kver")	# here: fake_headers runs in a subshell
 	deb=$(fake_headers "$kver" "$kversion" "$own")
 	run "installing headers of $kver succeeds" apt-get install -y "$deb"
 	if grep -q "fsdev-dax: not built for $kver: .*$why" $log; then

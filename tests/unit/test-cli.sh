@@ -496,5 +496,25 @@ is "a device whose sysfs path leaves --root (a sibling with the root's name as p
 	"$(jq -r '.devices[0] | .state + ": " + .message + " " + .path' <<< "$json")" "error: its sysfs directory is outside --root "
 rm -rf "$tmp/root2"
 
+# a dynamic region's seed (size 0, bound to nothing: no driver can take it)
+# under a rule for its region: nothing to do, not "moved after apply"
+root=$(fixture devdax)
+seed=$root/sys/devices/platform/hmem.2/dax2.1
+cp -a "$root/sys/devices/platform/hmem.2/dax2.0" "$seed"
+rm -rf "$seed/driver" "$seed/mapping0"
+echo 0 > "$seed/size"
+echo 253:9 > "$seed/dev"
+ln -s ../../../devices/platform/hmem.2/dax2.1 "$root/sys/bus/dax/devices/dax2.1"
+region2=$(conf region2.conf <<'EOF2'
+[rule r2]
+region = 2
+mode = devdax
+EOF2
+)
+out=$("$dp" --root "$root" --config "$region2" apply 2>&1); is "a region's empty seed under a region rule: apply exits 0" "$?" 0
+is "  nothing to do" "$out" "5 dax devices in policy, nothing to do"
+out=$("$dp" --root "$root" --config "$region2" status --json dax2.1 2>&1)
+is "  status: ok, no memory yet" "$(jq -r '.devices[0] | .state + ": " + .message' <<< "$out")" "ok: no memory assigned yet (size 0)"
+
 echo "1..$n"
 [ "$failed" = 0 ]
