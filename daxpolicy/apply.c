@@ -41,6 +41,7 @@ struct change {
 	char old_driver[DRIVER_NAME_MAX];
 	struct dax_memory old_mem;
 	bool held;			/* the old driver refused to let go (EBUSY) */
+	bool overtaken;			/* another agent bound it between our unbind and bind */
 	char err[STEP_ERR_MAX];
 };
 
@@ -190,6 +191,12 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 	if (c->dry_run)
 		return 0;
 	bus_bound_driver(c, name, now, sizeof(now));
+	if (now[0] && strcmp(now, driver) != 0) {
+		/* unbound by us a moment ago: someone (daxctl enabling it, say) was quicker */
+		snprintf(err, errlen, "bound to %s by another agent before %s could take it", now,
+			 driver);
+		return -EAGAIN;
+	}
 	if (strcmp(now, driver) != 0) {
 		snprintf(err, errlen, "bind to %s failed: %s", driver,
 			 rc ? strerror(-rc) : now[0] ? now : "still unbound");
@@ -297,7 +304,9 @@ static int switch_driver(const struct run *run, struct change *ch)
 	ch->held = rc == -EBUSY;
 	if (rc || !ch->want_driver)
 		return rc;
-	return join_driver(run->c, name, ch->want_driver, ch->err, sizeof(ch->err));
+	rc = join_driver(run->c, name, ch->want_driver, ch->err, sizeof(ch->err));
+	ch->overtaken = rc == -EAGAIN;
+	return rc;
 }
 
 /* Step 4: the memory of a new system-ram device, as online= asks. */
@@ -375,8 +384,8 @@ static void undo_change(const struct run *run, struct change *ch)
 	char now[DRIVER_NAME_MAX];
 
 	bus_bound_driver(run->c, ch->dev->name, now, sizeof(now));
-	o->raced = strcmp(now, ch->old_driver) != 0 &&
-		   !(ch->want_driver && strcmp(now, ch->want_driver) == 0);
+	o->raced = ch->overtaken || (strcmp(now, ch->old_driver) != 0 &&
+				     !(ch->want_driver && strcmp(now, ch->want_driver) == 0));
 	put_back(run, ch);
 	if (ch->held) {
 		o->state = STATE_BUSY;
