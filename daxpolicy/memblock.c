@@ -71,7 +71,8 @@ int memblock_list(const struct dp_ctx *c, struct memblock_list *l)
 		}
 		v[n++] = b;
 	}
-	qsort(v, n, sizeof(*v), cmp_u64);
+	if (n > 1)	/* v is NULL when there is no block: qsort wants a pointer */
+		qsort(v, n, sizeof(*v), cmp_u64);
 	l->v = take_ptr(&v);
 	l->n = n;
 	return 0;
