@@ -386,84 +386,122 @@ static bool absent(struct ini *ini, const char *path)
 	return true;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* One drop-in: its name, and the directory it is read from. */
+struct dropin {
+	char *name;
+	const char *dir;
+};
+
+static int cmp_dropins(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct dropin *)a)->name, ((const struct dropin *)b)->name);
 }
 
-static void free_names(char **names, size_t n)
+static void free_dropins(struct dropin *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
+		free(d[i].name);
 }
 
-/* The *.conf names in DIR, sorted; false when DIR may not be used. */
+static bool have_name(const struct dropin *d, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(d[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Add the *.conf names in DIR that no directory of higher priority had
+ * (/etc over /run over /usr/lib, as systemd's *.d); false when DIR may not
+ * be used, or when there are too many.
+ */
 static bool dropin_names(struct ini *ini, const char *dropin, DIR *dir, bool check_owner,
-			 char **names, size_t *nnames)
+			 struct dropin *d, size_t *n)
 {
 	struct dirent *de;
 	struct stat st;
 
-	*nnames = 0;
 	if (check_owner && fstat(dirfd(dir), &st) == 0 && !owner_ok(ini, dropin, &st, false))
 		return false;
 	while ((de = readdir(dir))) {
-		size_t n = strlen(de->d_name);
+		size_t len = strlen(de->d_name);
 
-		if (de->d_name[0] == '.' || n < 6 || strcmp(de->d_name + n - 5, ".conf") != 0)
+		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0 ||
+		    have_name(d, *n, de->d_name))
 			continue;
-		if (*nnames == INI_DROPINS_MAX) {
+		if (*n == INI_DROPINS_MAX) {
 			ini_file_error(ini, dropin, "more than %d drop-in files; none is read",
 				       INI_DROPINS_MAX);
-			free_names(names, *nnames);
-			*nnames = 0;
 			return false;
 		}
-		names[*nnames] = strdup(de->d_name);
-		if (!names[*nnames]) {
+		d[*n].name = strdup(de->d_name);
+		if (!d[*n].name) {
 			ini_file_error(ini, dropin, "out of memory");
-			free_names(names, *nnames);
-			*nnames = 0;
 			return false;
 		}
-		(*nnames)++;
+		d[(*n)++].dir = dropin;
 	}
-	qsort(names, *nnames, sizeof(names[0]), cmp_names);
 	return true;
+}
+
+/* A symbolic link to /dev/null masks a drop-in of the same name below it. */
+static bool masked(const char *path)
+{
+	char target[16];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "/dev/null") == 0;
 }
 
 int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char *main_file,
 	     bool check_owner)
 {
-	char dropin[PATH_MAX], *names[INI_DROPINS_MAX];
-	_cleanup_closedir_ DIR *dir = NULL;
-	size_t nnames;
+	char own[PATH_MAX];
+	const char *dirs[INI_DIRS_MAX + 1] = { own };
+	struct dropin d[INI_DROPINS_MAX];
+	size_t nd = 0, ndirs = 1;
+	bool ok = true;
 
 	if (!absent(ini, main_file))
 		load_file(ini, ops, data, main_file, check_owner);
 
-	if (!ini_dropin_dir(main_file, dropin, sizeof(dropin))) {
+	if (!ini_dropin_dir(main_file, own, sizeof(own))) {
 		ini_file_error(ini, main_file, "path too long");
 		return -1;
 	}
-	if (absent(ini, dropin))
-		return ini->nerrors ? -1 : 0;
-	dir = opendir(dropin);
-	if (!dir) {
-		if (errno != ENOTDIR)
-			ini_file_error(ini, dropin, "cannot open: %s", strerror(errno));
-		return ini->nerrors ? -1 : 0;
+	for (size_t i = 0; ini->more_dirs && ini->more_dirs[i] && ndirs < INI_DIRS_MAX; i++)
+		dirs[ndirs++] = ini->more_dirs[i];
+	for (size_t i = 0; i < ndirs && ok; i++) {
+		_cleanup_closedir_ DIR *dir = NULL;
+
+		if (absent(ini, dirs[i]))
+			continue;
+		dir = opendir(dirs[i]);
+		if (!dir) {
+			if (errno != ENOTDIR)
+				ini_file_error(ini, dirs[i], "cannot open: %s", strerror(errno));
+			continue;
+		}
+		ok = dropin_names(ini, dirs[i], dir, check_owner, d, &nd);
 	}
-	if (!dropin_names(ini, dropin, dir, check_owner, names, &nnames))
+	if (!ok) {
+		free_dropins(d, nd);
 		return -1;
-	for (size_t i = 0; i < nnames; i++) {
+	}
+	if (nd > 1)
+		qsort(d, nd, sizeof(d[0]), cmp_dropins);
+	for (size_t i = 0; i < nd; i++) {
 		char path[PATH_MAX];
 
-		if (str_printf(path, sizeof(path), "%s/%s", dropin, names[i]))
+		if (!str_printf(path, sizeof(path), "%s/%s", d[i].dir, d[i].name))
+			ini_file_error(ini, d[i].dir, "path too long");
+		else if (!masked(path))
 			load_file(ini, ops, data, path, check_owner);
-		else
-			ini_file_error(ini, dropin, "path too long");
-		free(names[i]);
 	}
+	free_dropins(d, nd);
 	return ini->nerrors ? -1 : 0;
 }

@@ -21,6 +21,7 @@
  * those and the main file. */
 #define INI_DROPINS_MAX 256
 #define INI_FILES_MAX (INI_DROPINS_MAX + 1)
+#define INI_DIRS_MAX 4	/* drop-in directories: the main file's, /run, /usr/lib */
 /* Longest line, and largest file read (a stray huge file cannot eat memory). */
 #define INI_LINE_MAX 4096
 #define INI_FILE_MAX (1024 * 1024)
@@ -31,6 +32,9 @@ struct ini {
 	unsigned nerrors;
 	char **files;		/* every file read, in order; the names never move */
 	size_t nfiles;
+	/* drop-in directories after the main file's own, in falling priority
+	 * (/run, /usr/lib), NULL-terminated; NULL: only the main file's */
+	const char *const *more_dirs;
 	const char *file;	/* the file being parsed ... */
 	int line;		/* ... and its line */
 };

@@ -30,6 +30,12 @@
 #ifndef DAX_POLICY_VERSION
 #define DAX_POLICY_VERSION "0"
 #endif
+#ifndef DAX_POLICY_RUNTIME_DIR
+#define DAX_POLICY_RUNTIME_DIR "/run/dax-policy.d"
+#endif
+#ifndef DAX_POLICY_VENDOR_DIR
+#define DAX_POLICY_VENDOR_DIR "/usr/lib/dax-policy.d"
+#endif
 #ifndef DAX_POLICY_CONFIG
 #define DAX_POLICY_CONFIG "/etc/dax-policy.conf"
 #endif
@@ -48,7 +54,12 @@ struct options {
 	struct dp_ctx ctx;	/* --root, --dry-run, -v/-q, --offline-timeout */
 	const char *command;
 	const char *config;
+	bool config_given;	/* -c: that file and its own .d only */
 	const char *root;
+	/* the search path: the main file (under --root), then /run and /usr/lib */
+	char config_buf[PATH_MAX];
+	char dir_bufs[2][PATH_MAX];
+	const char *more_dirs[3];
 	bool json, force;
 	/* the names, in place: nothing to free on any way out */
 	char names[DEVICES_MAX][DAX_NAME_MAX];
@@ -68,14 +79,18 @@ static void usage(FILE *out)
 		"  status [DEVICE...]                       current and wanted mode of each device\n"
 		"  check                                    validate the configuration and print its rules\n"
 		"  explain DEVICE                           which rule matched, and why earlier ones did not\n"
+		"  cat-config                               the configuration files read, in order, with their text\n"
 		"  hold                                     new devices wait, unbound, for the policy\n"
 		"  release [DEVICE...]                      devices still waiting (default: all, and the\n"
 		"                                           hold ends) get the kernel's own choice\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config FILE   configuration file (default %s);\n"
-		"                      drop-ins are read from FILE with .conf replaced by .d\n"
-		"  -r, --root DIR      look for /sys, /dev, /proc and /run under DIR\n"
+		"                      drop-ins are read from FILE with .conf replaced by .d;\n"
+		"                      without -c also from /run/dax-policy.d and\n"
+		"                      " DAX_POLICY_VENDOR_DIR " (see dax-policy.conf(5))\n"
+		"  -r, --root DIR      look for /sys, /dev, /proc, /run and (without -c)\n"
+		"                      the configuration under DIR\n"
 		"  -n, --dry-run       (apply) print every write instead of doing it\n"
 		"  -f, --force         (apply) switch devices that are open or mapped\n"
 		"                      (never memory that cannot be offlined)\n"
@@ -120,7 +135,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":c:r:nft:jvqhV", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'c': o->config = optarg; break;
+		case 'c': o->config = optarg; o->config_given = true; break;
 		case 'r': o->root = optarg; break;
 		case 'n': o->ctx.dry_run = true; break;
 		case 'f': o->force = true; break;
@@ -218,6 +233,50 @@ static int cmd_check(const struct options *o, const struct policy *p)
 	report_rules(stdout, o->json, p, have_snap ? &snap : NULL, &agents);
 	o->ctx.errors->printed = o->json;
 	return EXIT_OK;
+}
+
+/* Every file the policy was read from, in the order read, as it is. */
+static int cmd_cat_config(const struct options *o, const struct policy *p)
+{
+	if (o->ndevices) {
+		log_error(&o->ctx, "cat-config takes no device");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < p->ini.nfiles; i++) {
+		_cleanup_fclose_ FILE *f = fopen(p->ini.files[i], "re");
+		char buf[4096];
+		size_t n;
+
+		printf("%s# %s\n", i ? "\n" : "", p->ini.files[i]);
+		while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, stdout);
+	}
+	if (p->ini.nfiles == 0)
+		printf("# no configuration file: every device is kept as the kernel makes it\n");
+	return p->ini.nerrors ? EXIT_CONFIG : EXIT_OK;
+}
+
+/*
+ * Where the policy is read from: -c FILE and FILE.d; else the main file
+ * and /etc/dax-policy.d, /run/dax-policy.d, /usr/lib/dax-policy.d (a name
+ * in an earlier one hides the same name in a later one), all under --root.
+ */
+static bool config_paths(struct options *o)
+{
+	const char *root = o->root ? o->root : "";
+	const char *const dirs[] = { DAX_POLICY_RUNTIME_DIR, DAX_POLICY_VENDOR_DIR };
+
+	if (o->config_given)
+		return true;
+	if (!str_printf(o->config_buf, sizeof(o->config_buf), "%s%s", root, DAX_POLICY_CONFIG))
+		return false;
+	o->config = o->config_buf;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (!str_printf(o->dir_bufs[i], sizeof(o->dir_bufs[i]), "%s%s", root, dirs[i]))
+			return false;
+		o->more_dirs[i] = o->dir_bufs[i];
+	}
+	return true;
 }
 
 static int load_snapshot(const struct options *o, struct snapshot *snap)
@@ -451,6 +510,7 @@ static const struct command commands[] = {
 	{ "explain", cmd_explain, true, false },
 	{ "hold", cmd_hold, false, false },
 	{ "release", cmd_release, false, false },
+	{ "cat-config", cmd_cat_config, true, false },
 };
 /* clang-format on */
 
@@ -496,7 +556,14 @@ static int run(struct options *o, struct policy *policy, int argc, char **argv)
 			return EXIT_FAILED;
 		}
 	}
+	if (!config_paths(o)) {
+		log_error(&o->ctx, "--root %s: path too long", o->root);
+		return EXIT_USAGE;
+	}
+	policy->ini.more_dirs = o->more_dirs;
 	if (cmd->needs_policy && policy_load(policy, o->config, true) < 0) {
+		if (cmd->run == cmd_cat_config)
+			return cmd_cat_config(o, policy);	/* shows what is broken too */
 		log_error(&o->ctx, "configuration has %u error%s; nothing %s", policy->ini.nerrors,
 			  policy->ini.nerrors == 1 ? "" : "s",
 			  cmd->run == cmd_apply ? "applied" : "done");

@@ -516,5 +516,36 @@ is "  nothing to do" "$out" "5 dax devices in policy, nothing to do"
 out=$("$dp" --root "$root" --config "$region2" status --json dax2.1 2>&1)
 is "  status: ok, no memory yet" "$(jq -r '.devices[0] | .state + ": " + .message' <<< "$out")" "ok: no memory assigned yet (size 0)"
 
+# --- the search path: /etc over /run over /usr/lib, masking, cat-config ---
+if "$dp" --help | grep -q '(default /etc/dax-policy.conf)'; then
+	root=$(fixture mixed)
+	mkdir -p "$root/etc/dax-policy.d" "$root/run/dax-policy.d" "$root/usr/lib/dax-policy.d"
+	chmod 755 "$root/etc" "$root/etc/dax-policy.d" "$root/run" "$root/run/dax-policy.d" "$root/usr" "$root/usr/lib" "$root/usr/lib/dax-policy.d"
+	rule() { printf '[rule %s]\ndevice = %s\nmode = %s\n' "$2" "$3" "$4" > "$1"; chmod 644 "$1"; }
+	printf '[defaults]\nmode = keep\n' > "$root/etc/dax-policy.conf"; chmod 644 "$root/etc/dax-policy.conf"
+	rule "$root/usr/lib/dax-policy.d/10-vendor.conf" vendor dax0.0 devdax
+	rule "$root/run/dax-policy.d/10-vendor.conf" runtime-copy dax0.0 fsdev
+	rule "$root/etc/dax-policy.d/10-vendor.conf" admin dax0.0 none
+	rule "$root/run/dax-policy.d/15-runtime.conf" runtime dax2.0 devdax
+	rule "$root/usr/lib/dax-policy.d/20-masked.conf" masked dax1.0 fsdev
+	ln -s /dev/null "$root/etc/dax-policy.d/20-masked.conf"
+	out=$("$dp" --root "$root" cat-config); is "cat-config exits 0" "$?" 0
+	is "cat-config: /etc over /run over /usr/lib, by name, masked left out" \
+		"$(grep '^# ' <<< "$out" | sed "s|$root||")" \
+		"$(printf '# /etc/dax-policy.conf\n# /etc/dax-policy.d/10-vendor.conf\n# /run/dax-policy.d/15-runtime.conf')"
+	has "  with each file's text" "$out" "[rule admin]"
+	json=$("$dp" --root "$root" status --json)
+	is "the rules that apply come from the files read" \
+		"$(jq -r '[.devices[] | select(.name == "dax0.0" or .name == "dax1.0" or .name == "dax2.0") | .name + "=" + (.rule // "-")] | join(" ")' <<< "$json")" \
+		"dax0.0=admin dax1.0=- dax2.0=runtime"
+	out=$("$dp" --root "$root" --config "$root/etc/dax-policy.conf" cat-config)
+	is "--config FILE reads FILE and FILE.d only" "$(grep -c '^# ' <<< "$out")" 2
+	printf '[rule broken]\nmode = frobnicate\n' > "$root/run/dax-policy.d/30-broken.conf"; chmod 644 "$root/run/dax-policy.d/30-broken.conf"
+	out=$("$dp" --root "$root" cat-config 2>&1); is "cat-config of a broken configuration: exit 1" "$?" 1
+	has "  still shows the broken file" "$out" "# $root/run/dax-policy.d/30-broken.conf"
+else
+	ok "# SKIP the search path (built with another sysconfdir)"
+fi
+
 echo "1..$n"
 [ "$failed" = 0 ]

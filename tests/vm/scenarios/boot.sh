@@ -51,11 +51,6 @@ echo "# journal of dax-policy.service:"
 journalctl -b -o cat -u dax-policy.service | sed 's/^/#   /'
 
 dax-policy status; is "status after boot exits 0" "$?" 0
-journalctl -b -o cat | grep 'systemd-udev-settle.service is deprecated' | sed 's/^/#   /'
-is "no unit of dax-policy pulls in the deprecated systemd-udev-settle" \
-	"$(journalctl -b -o cat | grep 'systemd-udev-settle.service is deprecated' | grep -c 'dax-policy')" 0
-is "dax-policy.service neither wants nor waits for udev-settle" \
-	"$(systemctl show -P Wants -P After dax-policy.service | grep -c udev-settle)" 0
 
 # --- devices that appear later (here: their region torn down and back) ---
 hmem_of() { basename "$(readlink -f "/sys/bus/dax/devices/$1/..")"; }
