@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 static FILE *err_out(const struct ini *ini)
@@ -445,16 +446,17 @@ static bool dropin_names(struct ini *ini, const char *dropin, DIR *dir, bool che
 	return true;
 }
 
-/* A symbolic link to /dev/null masks a drop-in of the same name below it. */
+/*
+ * A symbolic link to /dev/null masks a drop-in of the same name below it.
+ * Told by what the link leads to, the null device (1:3), not by how the
+ * target is spelled ("/dev/null", "../../dev/null").
+ */
 static bool masked(const char *path)
 {
-	char target[16];
-	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	struct stat st;
 
-	if (n <= 0)
-		return false;
-	target[n] = '\0';
-	return strcmp(target, "/dev/null") == 0;
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
+	       S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 }
 
 int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char *main_file,

@@ -21,10 +21,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef DAX_POLICY_VERSION
@@ -243,13 +245,20 @@ static int cmd_cat_config(const struct options *o, const struct policy *p)
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < p->ini.nfiles; i++) {
-		_cleanup_fclose_ FILE *f = fopen(p->ini.files[i], "re");
+		/* as the loader: never wait on a FIFO put in a file's place since */
+		_cleanup_close_ int fd = open(p->ini.files[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		struct stat st;
 		char buf[4096];
-		size_t n;
+		ssize_t n;
 
 		printf("%s# %s\n", i ? "\n" : "", p->ini.files[i]);
-		while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, n, stdout);
+		fflush(stdout);
+		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+			log_error(&o->ctx, "%s: no longer a regular file", p->ini.files[i]);
+			continue;
+		}
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			fwrite(buf, 1, (size_t)n, stdout);
 	}
 	if (p->ini.nfiles == 0)
 		printf("# no configuration file: every device is kept as the kernel makes it\n");
@@ -500,17 +509,18 @@ struct command {
 	 * --dry-run), so that a run that waited applies the policy as it is
 	 * when its turn comes. hold and release lock by themselves. */
 	bool lock_first;
+	bool even_broken;	/* runs with a broken configuration too (cat-config) */
 };
 
 /* clang-format off */
 static const struct command commands[] = {
-	{ "apply", cmd_apply, true, true },
-	{ "status", cmd_status, true, false },
-	{ "check", cmd_check, true, false },
-	{ "explain", cmd_explain, true, false },
-	{ "hold", cmd_hold, false, false },
-	{ "release", cmd_release, false, false },
-	{ "cat-config", cmd_cat_config, true, false },
+	{ "apply", cmd_apply, true, true, false },
+	{ "status", cmd_status, true, false, false },
+	{ "check", cmd_check, true, false, false },
+	{ "explain", cmd_explain, true, false, false },
+	{ "hold", cmd_hold, false, false, false },
+	{ "release", cmd_release, false, false, false },
+	{ "cat-config", cmd_cat_config, true, false, true },
 };
 /* clang-format on */
 
@@ -562,8 +572,8 @@ static int run(struct options *o, struct policy *policy, int argc, char **argv)
 	}
 	policy->ini.more_dirs = o->more_dirs;
 	if (cmd->needs_policy && policy_load(policy, o->config, true) < 0) {
-		if (cmd->run == cmd_cat_config)
-			return cmd_cat_config(o, policy);	/* shows what is broken too */
+		if (cmd->even_broken)
+			return cmd->run(o, policy);
 		log_error(&o->ctx, "configuration has %u error%s; nothing %s", policy->ini.nerrors,
 			  policy->ini.nerrors == 1 ? "" : "s",
 			  cmd->run == cmd_apply ? "applied" : "done");

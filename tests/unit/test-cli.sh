@@ -543,6 +543,24 @@ if "$dp" --help | grep -q '(default /etc/dax-policy.conf)'; then
 	printf '[rule broken]\nmode = frobnicate\n' > "$root/run/dax-policy.d/30-broken.conf"; chmod 644 "$root/run/dax-policy.d/30-broken.conf"
 	out=$("$dp" --root "$root" cat-config 2>&1); is "cat-config of a broken configuration: exit 1" "$?" 1
 	has "  still shows the broken file" "$out" "# $root/run/dax-policy.d/30-broken.conf"
+	rm "$root/run/dax-policy.d/30-broken.conf"
+	# masked by what the link leads to, not how it is spelled
+	rm "$root/etc/dax-policy.d/20-masked.conf"
+	ln -s ../../dev/null "$root/etc/dax-policy.d/20-masked.conf"
+	mkdir -p "$root/dev"; [ -e "$root/dev/null" ] || mknod -m 666 "$root/dev/null" c 1 3
+	out=$("$dp" --root "$root" cat-config 2>&1)
+	if grep -q '20-masked' <<< "$out"; then notok "a relative link to the null device masks too"; else ok "a relative link to the null device masks too"; fi
+	# hostile layers: a FIFO in /run, a world-writable /usr/lib directory
+	mkfifo "$root/run/dax-policy.d/40-fifo.conf"
+	out=$(timeout 10 "$dp" --root "$root" status 2>&1); is "a FIFO drop-in in /run: no wait, exit 1" "$?" 1
+	has "  named" "$out" "$root/run/dax-policy.d/40-fifo.conf: not a regular file"
+	rm "$root/run/dax-policy.d/40-fifo.conf"
+	chmod 777 "$root/usr/lib/dax-policy.d"
+	out=$("$dp" --root "$root" status 2>&1); is "a world-writable /usr/lib/dax-policy.d: exit 1" "$?" 1
+	has "  named" "$out" "$root/usr/lib/dax-policy.d"
+	chmod 755 "$root/usr/lib/dax-policy.d"
+	"$dp" --root "$root" status >/dev/null 2>&1; rc=$?
+	is "  read again once it is not (no configuration error)" "$([ "$rc" != 1 ] && echo read)" read
 else
 	ok "# SKIP the search path (built with another sysconfdir)"
 fi
