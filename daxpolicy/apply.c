@@ -29,6 +29,7 @@ struct run {
 	const struct dp_ctx *c;
 	const struct snapshot *snap;	/* memory block size, for reading devices */
 	bool force;
+	struct daxctl_verifier *verifier;	/* libdaxctl's view, one for the run */
 };
 
 /* One device's mode change: where it started, for verifying and undoing. */
@@ -208,8 +209,9 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 /* ---- checking and describing -------------------------------------------- */
 
 /* Is the outcome's device what E wants? Sets the state (ok or error). */
-static void verify(const struct dp_ctx *c, const struct plan_entry *e, struct outcome *o)
+static void verify(const struct run *run, const struct plan_entry *e, struct outcome *o)
 {
+	const struct dp_ctx *c = run->c;
 	const struct dax_device *d = &o->dev;
 	char why[256];
 
@@ -225,7 +227,7 @@ static void verify(const struct dp_ctx *c, const struct plan_entry *e, struct ou
 			 online_name(e->online), d->mem.online, d->mem.nblocks - d->mem.missing);
 		return;
 	}
-	if (sysroot_is_live(c) && !daxctl_verify(d->name, e->want, e->online, why, sizeof(why))) {
+	if (sysroot_is_live(c) && !daxctl_verify(run->verifier, d->name, e->want, e->online, why, sizeof(why))) {
 		o->state = STATE_ERROR;
 		snprintf(o->msg, sizeof(o->msg), "libdaxctl disagrees: %s", why);
 		return;
@@ -312,7 +314,7 @@ static int switch_driver(const struct run *run, struct change *ch)
 /* Step 4: the memory of a new system-ram device, as online= asks. */
 static int online_new_memory(const struct run *run, struct change *ch)
 {
-	discover_refresh(run->c, run->snap, ch->dev);
+	/* lists the blocks kmem just added itself; the device is read after */
 	if (!mode_has_memory(ch->e->want))
 		return 0;
 	return memory_set_online(run->c, ch->dev, ch->e->online, ch->err, sizeof(ch->err));
@@ -322,7 +324,7 @@ static int online_new_memory(const struct run *run, struct change *ch)
 static void finish_change(const struct run *run, struct change *ch)
 {
 	discover_refresh(run->c, run->snap, ch->dev);
-	verify(run->c, ch->e, ch->o);
+	verify(run, ch->e, ch->o);
 	ch->o->changed = true;
 	if (ch->o->state == STATE_OK)
 		describe_done(ch);
@@ -437,7 +439,7 @@ static void fix_memory(const struct run *run, const struct plan_entry *e, struct
 		str_copy(o->msg, sizeof(o->msg), err);
 		return;
 	}
-	verify(c, e, o);
+	verify(run, e, o);
 	if (o->state == STATE_OK)
 		snprintf(o->msg, sizeof(o->msg), "memory onlined %s", online_name(e->online));
 }
@@ -579,6 +581,8 @@ static void record_decisions(const struct run *run, const struct plan *plan,
 	const struct snapshot *snap = run->snap;
 	_cleanup_(decided_free) struct decided now = { 0 };
 
+	if (snapshot_keep_unread(snap, &now) != 0)
+		return;
 	for (size_t i = 0; i < snap->n; i++) {
 		const struct dax_device *d = &snap->devs[i];
 		bool decided = !d->waiting;
@@ -633,7 +637,8 @@ static int recheck(const struct run *run, const struct plan *plan, struct outcom
 int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snapshot *snap,
 	       struct plan *plan, bool force, struct outcome *out)
 {
-	const struct run run = { .c = c, .snap = snap, .force = force };
+	_cleanup_(daxctl_verifier_close) struct daxctl_verifier verifier = { 0 };
+	const struct run run = { .c = c, .snap = snap, .force = force, .verifier = &verifier };
 	const struct timespec pause = { 0, RETRY_PAUSE_NS };
 	int failed;
 

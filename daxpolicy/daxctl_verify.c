@@ -61,30 +61,58 @@ static bool check_dev(struct daxctl_dev *dev, enum dax_mode want, enum online_po
 	return true;
 }
 
-bool daxctl_verify(const char *name, enum dax_mode want, enum online_policy online,
-		   char *why, size_t whylen)
+static struct daxctl_ctx *open_ctx(void)
 {
-	struct daxctl_region *region;
 	struct daxctl_ctx *ctx;
-	struct daxctl_dev *dev;
-	bool ok = false, found = false;
 
-	if (daxctl_new(&ctx) < 0) {
-		snprintf(why, whylen, "libdaxctl failed to start");
-		return false;
-	}
+	if (daxctl_new(&ctx) < 0)
+		return NULL;
 	daxctl_set_log_fn(ctx, quiet_log);
 	daxctl_set_log_priority(ctx, LOG_EMERG);
-	daxctl_region_foreach(ctx, region) {
-		daxctl_dev_foreach(region, dev) {
-			if (strcmp(daxctl_dev_get_devname(dev), name) != 0)
-				continue;
-			found = true;
-			ok = check_dev(dev, want, online, why, whylen);
+	return ctx;
+}
+
+/* NAME as CTX saw the devices when it first listed them, or NULL. */
+static struct daxctl_dev *find_dev(struct daxctl_ctx *ctx, const char *name)
+{
+	struct daxctl_region *region;
+	struct daxctl_dev *dev;
+
+	daxctl_region_foreach(ctx, region)
+		daxctl_dev_foreach(region, dev)
+			if (strcmp(daxctl_dev_get_devname(dev), name) == 0)
+				return dev;
+	return NULL;
+}
+
+bool daxctl_verify(struct daxctl_verifier *v, const char *name, enum dax_mode want,
+		   enum online_policy online, char *why, size_t whylen)
+{
+	struct daxctl_dev *dev = NULL;
+
+	/* libdaxctl lists devices once per context: one made since needs a new one */
+	for (int fresh = 0; fresh < 2 && !dev; fresh++) {
+		if (fresh || !v->ctx) {
+			daxctl_verifier_close(v);
+			v->ctx = open_ctx();
+			fresh = 1;
 		}
+		if (!v->ctx) {
+			snprintf(why, whylen, "libdaxctl failed to start");
+			return false;
+		}
+		dev = find_dev(v->ctx, name);
 	}
-	if (!found)
+	if (!dev) {
 		snprintf(why, whylen, "libdaxctl does not see the device");
-	daxctl_unref(ctx);
-	return ok;
+		return false;
+	}
+	return check_dev(dev, want, online, why, whylen);
+}
+
+void daxctl_verifier_close(struct daxctl_verifier *v)
+{
+	if (v->ctx)
+		daxctl_unref(v->ctx);
+	v->ctx = NULL;
 }

@@ -12,9 +12,19 @@
 
 #include "mode.h"
 
+/*
+ * One libdaxctl context for a whole run: starting one loads the module
+ * indexes and reads every device, so a context per changed device made a
+ * run's verification quadratic in the number of devices.
+ */
+struct daxctl_verifier {
+	struct daxctl_ctx *ctx;	/* NULL until the first question */
+};
+
 /* true when libdaxctl agrees that NAME is in WANT (with ONLINE for
  * system-ram); false with WHY otherwise. Only meaningful on the live root. */
-bool daxctl_verify(const char *name, enum dax_mode want, enum online_policy online,
-		   char *why, size_t whylen);
+bool daxctl_verify(struct daxctl_verifier *v, const char *name, enum dax_mode want,
+		   enum online_policy online, char *why, size_t whylen);
+void daxctl_verifier_close(struct daxctl_verifier *v);
 
 #endif

@@ -392,16 +392,43 @@ int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char
 	return read_named(c, s, &s->blocks, name, d);
 }
 
+/*
+ * The same device as before (same sysfs directory) changes only its driver
+ * and its memory when it changes mode: read those again, not its identity
+ * (ranges, uuid, node, CXL serials), which a change cannot alter.
+ */
+static bool refresh_same(const struct dp_ctx *c, const struct snapshot *s,
+			 const struct memblock_list *l, struct dax_device *d)
+{
+	uint64_t instance;
+
+	if (d->problem[0] || !d->instance ||
+	    sysroot_inode(c, &instance, DAX_DEVICES "/%s", d->name) != 0 || instance != d->instance)
+		return false;
+	if (bus_bound_driver(c, d->name, d->driver, sizeof(d->driver)) != 0)
+		return false;
+	d->mode = mode_from_driver(d->driver);
+	read_memory(c, s, l, d);
+	if (!d->mem.block_size && mode_has_memory(d->mode))
+		return false;	/* the full read says why */
+	d->waiting = s->held && d->mode == MODE_UNBOUND &&
+		     !decided_has(&s->decided, d->name, d->instance);
+	return true;
+}
+
 int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *dev)
 {
 	_cleanup_(memblock_list_free) struct memblock_list now = { 0 };
+	const struct memblock_list *l = &now;
 	char name[DAX_NAME_MAX];
 
-	str_copy(name, sizeof(name), dev->name);
 	/* kmem adds (and removes) blocks as the device changes driver */
 	if (memblock_list(c, &now) != 0)
-		return read_named(c, s, &s->blocks, name, dev);
-	return read_named(c, s, &now, name, dev);
+		l = &s->blocks;
+	if (refresh_same(c, s, l, dev))
+		return 0;
+	str_copy(name, sizeof(name), dev->name);
+	return read_named(c, s, l, name, dev);
 }
 
 static int cmp_dev(const void *a, const void *b)
@@ -430,10 +457,9 @@ static int add_device(struct snapshot *s, const struct dax_device *d)
 	return 0;
 }
 
-int discover_all(const struct dp_ctx *c, struct snapshot *s)
+/* What every snapshot holds besides its devices. */
+static void begin_snapshot(const struct dp_ctx *c, struct snapshot *s)
 {
-	_cleanup_closedir_ DIR *dir = NULL;
-	struct dirent *de;
 	char buf[ATTR_MAX];
 	int rc;
 
@@ -454,7 +480,28 @@ int discover_all(const struct dp_ctx *c, struct snapshot *s)
 	if (rc)
 		log_warn(c, "cannot read " DECIDED_FILE ": %s; unbound devices count as new",
 			 strerror(-rc));
+}
 
+/* Read device NAME into the snapshot; a device gone meanwhile is left out. */
+static int add_named(const struct dp_ctx *c, struct snapshot *s, const char *name)
+{
+	struct dax_device d;
+
+	if (discover_device(c, s, name, &d) != 0)
+		return 0;
+	if (add_device(s, &d) != 0) {
+		snapshot_free(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int discover_all(const struct dp_ctx *c, struct snapshot *s)
+{
+	_cleanup_closedir_ DIR *dir = NULL;
+	struct dirent *de;
+
+	begin_snapshot(c, s);
 	dir = sysroot_opendir(c, DAX_DEVICES);
 	if (!dir) {
 		if (errno == ENOENT)
@@ -462,18 +509,37 @@ int discover_all(const struct dp_ctx *c, struct snapshot *s)
 		return -errno;
 	}
 	s->bus_present = true;
-	while ((de = readdir(dir))) {
-		struct dax_device d;
-
-		if (!dax_name_valid(de->d_name))
-			continue;
-		if (discover_device(c, s, de->d_name, &d) != 0)
-			continue;	/* gone while we looked */
-		if (add_device(s, &d) != 0) {
-			snapshot_free(s);
+	while ((de = readdir(dir)))
+		if (dax_name_valid(de->d_name) && add_named(c, s, de->d_name) != 0)
 			return -ENOMEM;
-		}
+	if (s->n)
+		qsort(s->devs, s->n, sizeof(s->devs[0]), cmp_dev);
+	return 0;
+}
+
+int snapshot_keep_unread(const struct snapshot *s, struct decided *now)
+{
+	for (size_t i = 0; s->partial && i < s->decided.n; i++) {
+		const struct decided_dev *d = &s->decided.v[i];
+		int rc;
+
+		if (!snapshot_find(s, d->name) && (rc = decided_add(now, d->name, d->instance)))
+			return rc;
 	}
+	return 0;
+}
+
+int discover_named(const struct dp_ctx *c, struct snapshot *s, char *const *names, size_t n)
+{
+	begin_snapshot(c, s);
+	s->partial = true;
+	if (!sysroot_exists(c, DAX_DEVICES))
+		return 0;	/* no dax bus: none of them is a device */
+	s->bus_present = true;
+	for (size_t i = 0; i < n; i++)
+		if (dax_name_valid(names[i]) && !snapshot_find(s, names[i]) &&
+		    add_named(c, s, names[i]) != 0)
+			return -ENOMEM;
 	if (s->n)
 		qsort(s->devs, s->n, sizeof(s->devs[0]), cmp_dev);
 	return 0;

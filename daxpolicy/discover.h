@@ -83,11 +83,17 @@ struct snapshot {
 	bool bus_present;		/* /sys/bus/dax exists */
 	bool held;			/* new devices wait for the policy (hold.h) */
 	struct decided decided;		/* devices decided for so far */
+	bool partial;			/* only the devices named were read */
 };
 
 void snapshot_free(struct snapshot *s);
 /* Read every device. 0, or -errno when the dax bus cannot be read. */
 int discover_all(const struct dp_ctx *c, struct snapshot *s);
+/* Read only the devices NAMES (a name that is no device is left out). */
+int discover_named(const struct dp_ctx *c, struct snapshot *s, char *const *names, size_t n);
+/* A partial snapshot's record of decided devices it did not read, into
+ * NOW: what a run for some devices rewrites keeps the others. 0 or -errno. */
+int snapshot_keep_unread(const struct snapshot *s, struct decided *now);
 /* Read one device into *dev (S gives the memory block size and the blocks
  * that existed); 0, or -ENOENT when it does not exist (DEV then has only its
  * name). A device that exists but cannot be read sensibly is returned with

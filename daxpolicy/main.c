@@ -288,9 +288,12 @@ static bool config_paths(struct options *o)
 	return true;
 }
 
+/* The devices named on the command line, or all: a run for one device
+ * (what udev starts for each device that appears) reads only that one. */
 static int load_snapshot(const struct options *o, struct snapshot *snap)
 {
-	int rc = discover_all(&o->ctx, snap);
+	int rc = o->ndevices ? discover_named(&o->ctx, snap, o->devices, o->ndevices)
+			     : discover_all(&o->ctx, snap);
 
 	if (rc) {
 		log_error(&o->ctx, "cannot read /sys/bus/dax: %s", strerror(-rc));
@@ -342,7 +345,7 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
 	_cleanup_(plan_free) struct plan plan = { 0 };
 	_cleanup_free_ struct outcome *outcomes = NULL;
-	struct agent_warnings agents;
+	struct agent_warnings agents = { 0 };
 	struct report r;
 	int rc;
 
@@ -358,7 +361,8 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	if (!outcomes)
 		return EXIT_FAILED;
 	rc = apply_or_assess(o, p, &snap, &plan, apply, outcomes);
-	agents_find(c, &snap, p, &agents);
+	if (!apply)	/* reads every udev rule: only status shows what it finds */
+		agents_find(c, &snap, p, &agents);
 	r = (struct report){
 		.out = stdout, .json = o->json, .apply = apply, .dry_run = c->dry_run,
 		.verbose = c->verbosity >= VERBOSITY_VERBOSE, .policy = p, .plan = &plan,
@@ -465,6 +469,8 @@ static int cmd_release(const struct options *o, const struct policy *p)
 		log_error(c, "cannot write " BUS_AUTOPROBE);
 		rc = EXIT_FAILED;
 	}
+	if (snapshot_keep_unread(&snap, &now) != 0)
+		return EXIT_FAILED;
 	for (size_t i = 0; i < snap.n; i++) {
 		struct dax_device *d = &snap.devs[i];
 		char alias[ATTR_MAX], err[256] = "";

@@ -340,6 +340,25 @@ is "  the marker is gone" "$(check_marker)" gone
 is "  nothing left waiting to probe" "$(cat "$bus/drivers_probe")" ""
 "$dp" --root "$root" hold dax2.0 >/dev/null 2>&1; is "hold takes no device: exit 2" "$?" 2
 
+# a run for some devices (what udev starts for one) reads only those, and
+# keeps every other device's record of being decided
+root=$(fixture mixed)
+bus=$root/sys/bus/dax
+"$dp" --root "$root" hold >/dev/null 2>&1
+sed -i '/^dax2\.0 /d' "$root/run/dax-policy/decided"	# dax2.0 appeared after the hold
+decided_names() { cut -d' ' -f1 "$root/run/dax-policy/decided" | sort | tr '\n' ' '; }
+strace -f -e trace=openat,open,readlink,newfstatat,access -o "$tmp/trace" \
+	"$dp" --root "$root" --config "$keep" apply dax2.0 >/dev/null 2>&1
+is "apply DEVICE: exit 0" "$?" 0
+is "  the others stay decided" "$(decided_names)" "dax0.0 dax1.0 dax2.0 dax3.0 "
+is "  no other device read" "$(grep -c 'dax[013]\.0' "$tmp/trace")" 0
+check_read=$(grep -c 'dax2\.0/size' "$tmp/trace"); [ "$check_read" -gt 0 ] && ok "  dax2.0 read" || notok "  dax2.0 read"
+sed -i '/^dax2\.0 /d' "$root/run/dax-policy/decided"
+SERVICE_RESULT=exit-code "$dp" --root "$root" release dax2.0 >/dev/null 2>&1
+is "release DEVICE: the others stay decided" "$(decided_names)" "dax0.0 dax1.0 dax2.0 dax3.0 "
+"$dp" --root "$root" --config "$keep" status dax9.0 >/dev/null 2>&1
+is "status of a device that is not there: exit 2" "$?" 2
+
 # --- the kernel's auto-onlining is off while kmem is bound ---
 root=$(fixture devdax)
 m=$root/sys/devices/system/memory

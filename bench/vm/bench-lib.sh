@@ -1,0 +1,162 @@
+# The benchmark inside the VM (bench/run-vm-bench boots it): N hmem
+# devices of 128 MiB carved from one idle soft-reserved region, all in
+# devdax at the start of every measured step. Each round runs every tool
+# once per step, in an order that rotates from round to round; a step's
+# time is the median over the rounds. Output lines:
+#   RESULT N STEP TOOL SECONDS
+# and a failed verification as "not ok" (the scenario then fails).
+. ../../tests/vm/scenarios/lib.sh
+export PATH=/usr/local/sbin:$PATH
+floor=$DAXTEST_BUILD/bench/dax-floor
+ROUNDS=$(sed -n "s/.*daxbench.rounds=\([0-9]*\).*/\1/p" /proc/cmdline)
+ROUNDS=${ROUNDS:-3}
+conf=/etc/dax-policy.conf
+mem=/sys/devices/system/memory
+
+devices() {	# the region's devices with memory, in creation order
+	local d
+	for d in /sys/bus/dax/devices/dax0.*; do
+		[ "$(cat "$d/size")" != 0 ] && echo "${d##*/}"
+	done | sort -t. -k2 -n
+}
+
+# grow region 0 to N devices of SIZE
+grow() {
+	local n=$1 size=$2 have try
+	have=$(devices | wc -l)
+	while [ "$have" -lt "$n" ]; do
+		# the region's next seed may still be on its way: settle and try again
+		for try in 1 2 3 4 0; do
+			daxctl create-device -r 0 -s "$size" >/dev/null 2>/tmp/create.err && break
+			[ "$try" = 0 ] && { fail "create-device #$have: $(cat /tmp/create.err)"; return 1; }
+			udevadm settle; sleep 1
+		done
+		have=$((have + 1))
+	done
+}
+
+policy() {	# write the config for MODE
+	case $1 in
+	system-ram) printf '[defaults]\nmode = system-ram\nonline = movable\n' ;;
+	*) printf '[defaults]\nmode = %s\n' "$1" ;;
+	esac > "$conf"
+}
+
+# every one of DEVS bound to DRIVER, and, for kmem, every block online movable
+all_in() {
+	local driver=$1 bad d l b
+	shift
+	bad=$(for d in "$@"; do
+		l=$(readlink "/sys/bus/dax/devices/$d/driver")
+		[ "${l##*/}" = "$driver" ] || echo "$d=${l##*/}"
+	done | awk "NR <= 3")
+	[ -z "$bad" ] || { echo "# not $driver: $bad"; return 1; }
+	[ "$driver" = kmem ] || return 0
+	bad=$(for d in "$@"; do blocks_of "$d"; done | while read -r b; do
+		echo "$mem/memory$b/state $mem/memory$b/valid_zones"
+	done | xargs awk 'FNR == 1 && FILENAME ~ /state$/ { s = $0; next }
+		FNR == 1 && s " " $0 != "online Movable" { print FILENAME ": " s " " $0 }' | awk "NR <= 3")
+	[ -z "$bad" ] || { echo "# not online movable: $bad"; return 1; }
+}
+
+# time TOOL STEP N CMD...: run, print the RESULT line
+timed() {
+	local tool=$1 step=$2 n=$3 t0 t1 rc
+	shift 3
+	t0=$EPOCHREALTIME
+	"$@" >/dev/null 2>/tmp/bench.err; rc=$?
+	t1=$EPOCHREALTIME
+	[ "$rc" = 0 ] || { echo "# $tool $step: exit $rc: $(head -c 300 /tmp/bench.err)"; fail "$tool $step N=$n exit $rc"; }
+	echo "RESULT $n $step $tool $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+}
+
+per_device() {	# CMD... DEVS: one process per device
+	local cmd=$1 d
+	shift
+	case $cmd in
+	dp-ram|dp-devdax) for d in $devs; do dax-policy apply "$d" || return 1; done ;;
+	dx-ram) for d in $devs; do daxctl reconfigure-device -m system-ram "$d" || return 1; done ;;
+	dx-devdax) for d in $devs; do daxctl reconfigure-device -m devdax --force "$d" || return 1; done ;;
+	esac
+}
+
+# one tool, there and back: devdax -> TO -> devdax, each step verified
+there_and_back() {
+	local tool=$1 to=$2 n=$3 drv
+	case $to in system-ram) drv=kmem ;; fsdev) drv=fsdev_dax ;; esac
+	case $tool in
+	floor)
+		timed floor "to-$to" "$n" "$floor" device_dax "$drv" $devs
+		check "floor: N=$n in $to" all_in "$drv" $devs
+		timed floor "from-$to" "$n" "$floor" "$drv" device_dax $devs ;;
+	daxctl)
+		timed daxctl "to-$to" "$n" daxctl reconfigure-device -m system-ram all
+		check "daxctl: N=$n in $to" all_in "$drv" $devs
+		timed daxctl "from-$to" "$n" daxctl reconfigure-device -m devdax --force all ;;
+	dax-policy)
+		policy "$to"
+		timed dax-policy "to-$to" "$n" dax-policy apply
+		check "dax-policy: N=$n in $to" all_in "$drv" $devs
+		policy devdax
+		timed dax-policy "from-$to" "$n" dax-policy apply ;;
+	daxctl-each)
+		timed daxctl-each "to-$to" "$n" per_device dx-ram
+		check "daxctl per device: N=$n in $to" all_in "$drv" $devs
+		timed daxctl-each "from-$to" "$n" per_device dx-devdax ;;
+	dax-policy-each)
+		policy "$to"
+		timed dax-policy-each "to-$to" "$n" per_device dp-ram
+		check "dax-policy per device: N=$n in $to" all_in "$drv" $devs
+		policy devdax
+		timed dax-policy-each "from-$to" "$n" per_device dp-devdax ;;
+	esac
+	check "$tool: N=$n back in devdax" all_in device_dax $devs
+}
+
+nothing_to_do() {	# N: every device in policy already
+	local n=$1 tool
+	policy devdax
+	dax-policy apply >/dev/null 2>&1
+	for tool in true read daxctl dax-policy; do
+		case $tool in
+		true) timed true nothing "$n" /bin/true ;;
+		read) timed floor-read nothing "$n" "$floor" read $devs ;;
+		daxctl) timed daxctl-list nothing "$n" daxctl list -D ;;
+		dax-policy) timed dax-policy nothing "$n" dax-policy apply ;;
+		esac
+	done
+}
+
+# nothing to do at N devices, the extra ones of SIZE
+idle_only() {
+	local n=$1 size=$2 r
+	grow "$n" "$size" || return
+	devs=$(devices | head -n "$n" | tr '\n' ' ')
+	for ((r = 0; r < ROUNDS; r++)); do nothing_to_do "$n"; done
+}
+
+# bench N [per-device]: ROUNDS rounds of every tool and step at N devices
+bench() {
+	local n=$1 each=${2:-} r tools i
+	grow "$n" 128M || return
+	devs=$(devices | head -n "$n" | tr '\n' ' ')
+	modprobe -a kmem fsdev_dax device_dax
+	policy devdax
+	dax-policy apply >/dev/null 2>&1
+	check "N=$n: all devdax at the start" all_in device_dax $devs
+	echo "# N=$n: $(nproc) vCPU, $series, $(cat $mem/block_size_bytes) block size"
+	tools=(floor daxctl dax-policy)
+	[ -n "$each" ] && tools+=(daxctl-each dax-policy-each)
+	for ((r = 0; r < ROUNDS; r++)); do
+		for ((i = 0; i < ${#tools[@]}; i++)); do
+			there_and_back "${tools[(i + r) % ${#tools[@]}]}" system-ram "$n"
+		done
+		for ((i = 0; i < 2; i++)); do
+			case $(( (i + r) % 2 )) in
+			0) there_and_back floor fsdev "$n" ;;
+			1) there_and_back dax-policy fsdev "$n" ;;
+			esac
+		done
+		nothing_to_do "$n"
+	done
+}
