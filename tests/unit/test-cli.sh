@@ -393,6 +393,9 @@ root=$(fixture mixed)
 out=$(DAX_POLICY_TEST_BUS=dax2.0 hooked --root "$root" --config "$grab" apply 2>&1)
 is "a driver that takes the device by itself gets bind alone: no new_id" "$(cat "$root/sys/bus/dax/drivers/kmem/new_id")" ""
 is "  so dax2.0 is never taken" "$(readlink "$root/sys/bus/dax/devices/dax2.0/driver")" ""
+root=$(fixture mixed)
+json=$(DAX_POLICY_TEST_BUS=dax2.0 hooked --root "$root" --config "$grab" apply --json 2>/dev/null)
+is "  in JSON: dax0.0 changed, now in policy" "$(jq -c '.devices[] | select(.chardev == "dax0.0") | [.changed, .state, .reason, .mode]' <<< "$json")" '[true,"ok","in-policy","system-ram"]'
 
 # --- memory that cannot be offlined: the blocks offlined so far come back ---
 root=$(fixture mixed)
