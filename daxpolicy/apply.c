@@ -216,23 +216,24 @@ static void verify(const struct run *run, const struct plan_entry *e, struct out
 	char why[256];
 
 	if (d->mode != e->want) {
-		o->state = STATE_ERROR;
+		outcome_set(o, REASON_FAILED);
 		snprintf(o->msg, sizeof(o->msg), "after the change the device is %s, not %s",
 			 mode_name(d->mode), mode_name(e->want));
 		return;
 	}
 	if (mode_has_memory(d->mode) && !memory_in_policy(&d->mem, e->online)) {
-		o->state = STATE_ERROR;
+		outcome_set(o, REASON_FAILED);
 		snprintf(o->msg, sizeof(o->msg), "memory is not %s (%d of %d blocks online)",
 			 online_name(e->online), d->mem.online, d->mem.nblocks - d->mem.missing);
 		return;
 	}
-	if (sysroot_is_live(c) && !daxctl_verify(run->verifier, d->name, e->want, e->online, why, sizeof(why))) {
-		o->state = STATE_ERROR;
+	if (sysroot_is_live(c) &&
+	    !daxctl_verify(run->verifier, d->name, e->want, e->online, why, sizeof(why))) {
+		outcome_set(o, REASON_FAILED);
 		snprintf(o->msg, sizeof(o->msg), "libdaxctl disagrees: %s", why);
 		return;
 	}
-	o->state = STATE_OK;
+	outcome_set(o, REASON_IN_POLICY);
 }
 
 static void describe_done(const struct change *ch)
@@ -277,7 +278,7 @@ static bool leave_safely(const struct run *run, struct change *ch, const struct 
 	if (holders_any(h)) {
 		holders_describe(h, who, sizeof(who));
 		if (h->mounts || !run->force) {
-			o->state = STATE_BUSY;
+			outcome_set(o, REASON_IN_USE);
 			snprintf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s%s",
 				 d->name, who, mode_name(ch->from),
 				 h->mounts ? "" : " (--force overrides)");
@@ -286,7 +287,7 @@ static bool leave_safely(const struct run *run, struct change *ch, const struct 
 		log_warn(c, "%s: --force: switching although in use by %s", d->name, who);
 	}
 	if (mode_has_memory(ch->from) && memory_offline_all(c, d, ch->err, sizeof(ch->err)) != 0) {
-		o->state = STATE_BUSY;
+		outcome_set(o, REASON_MEMORY_BUSY);
 		snprintf(o->msg, sizeof(o->msg), "%s; every block is online again, %s stays %s",
 			 ch->err, d->name, mode_name(ch->from));
 		discover_refresh(c, run->snap, d);
@@ -338,7 +339,7 @@ static void finish_dry_run(const struct run *run, struct change *ch)
 	if (mode_has_memory(e->want))
 		print_dry_run(run->c, "  online memory blocks of %s: %s", ch->dev->name,
 			      online_name(e->online));
-	ch->o->state = STATE_DRIFT;
+	outcome_set(ch->o, REASON_WRONG_MODE);
 	snprintf(ch->o->msg, sizeof(ch->o->msg), "would switch %s -> %s", mode_name(ch->from),
 		 mode_name(e->want));
 }
@@ -390,12 +391,12 @@ static void undo_change(const struct run *run, struct change *ch)
 				     !(ch->want_driver && strcmp(now, ch->want_driver) == 0));
 	put_back(run, ch);
 	if (ch->held) {
-		o->state = STATE_BUSY;
+		outcome_set(o, REASON_IN_USE);
 		snprintf(o->msg, sizeof(o->msg), "%s; %s stays %s", ch->err, ch->dev->name,
 			 mode_name(ch->dev->mode));
 		return;
 	}
-	o->state = STATE_ERROR;
+	outcome_set(o, REASON_FAILED);
 	snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s", ch->err,
 		 mode_name(ch->from), mode_name(ch->e->want), mode_name(ch->dev->mode));
 }
@@ -428,14 +429,14 @@ static void fix_memory(const struct run *run, const struct plan_entry *e, struct
 
 	rc = memory_set_online(c, &o->dev, e->online, err, sizeof(err));
 	if (c->dry_run) {
-		o->state = STATE_DRIFT;
+		outcome_set(o, REASON_MEMORY_STATE);
 		snprintf(o->msg, sizeof(o->msg), "would online memory %s", online_name(e->online));
 		return;
 	}
 	discover_refresh(c, run->snap, &o->dev);
 	o->changed = true;
 	if (rc) {
-		o->state = STATE_ERROR;
+		outcome_set(o, REASON_FAILED);
 		str_copy(o->msg, sizeof(o->msg), err);
 		return;
 	}
@@ -458,19 +459,19 @@ static void probe_device(const struct run *run, const struct plan_entry *e, stru
 		log_verbose(c, "%s: %s", e->dev.name, err);
 	rc = sysroot_write(c, "probe", e->dev.name, BUS_PROBE);
 	if (c->dry_run) {
-		o->state = STATE_DRIFT;
+		outcome_set(o, REASON_WAITING);
 		snprintf(o->msg, sizeof(o->msg), "would get the kernel's own choice");
 		return;
 	}
 	discover_refresh(c, run->snap, &o->dev);
 	o->changed = true;
 	if (rc) {
-		o->state = STATE_ERROR;
+		outcome_set(o, REASON_FAILED);
 		snprintf(o->msg, sizeof(o->msg), "handing it to the kernel's own choice failed: %s",
 			 strerror(-rc));
 		return;
 	}
-	o->state = STATE_OK;
+	outcome_set(o, plan_kept_reason(e));
 	if (o->dev.mode == MODE_UNBOUND)
 		snprintf(o->msg, sizeof(o->msg), "new: no driver of the kernel's takes it");
 	else
@@ -619,7 +620,7 @@ static int recheck(const struct run *run, const struct plan *plan, struct outcom
 		    bus_bound_driver(run->c, e->dev.name, now, sizeof(now)) != 0 ||
 		    mode_from_driver(now) == e->want)
 			continue;
-		out[i].state = STATE_ERROR;
+		outcome_set(&out[i], REASON_MOVED);
 		out[i].raced = true;
 		snprintf(out[i].msg, sizeof(out[i].msg), "bound to %s after it was put in its mode",
 			 now[0] ? now : "no driver");

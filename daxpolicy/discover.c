@@ -336,6 +336,9 @@ static void read_device(const struct dp_ctx *c, const struct snapshot *s,
 		d->target_node = -1;
 	if (sysroot_read_int(c, &d->numa_node, "%s/numa_node", dev) != 0)
 		d->numa_node = -1;
+	/* older kernels have no align: then it is not shown */
+	if (sysroot_read_u64(c, &d->align, "%s/align", dev) != 0)
+		d->align = 0;
 
 	rc = bus_bound_driver(c, d->name, d->driver, sizeof(d->driver));
 	if (rc)

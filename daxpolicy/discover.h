@@ -54,8 +54,9 @@ struct dax_device {
 	uint64_t resource;		/* physical start, 0 if unknown */
 	int nranges;
 	struct { uint64_t start, end; } ranges[DAX_RANGES_MAX];
-	int target_node;		/* -1 if none */
-	int numa_node;
+	int target_node;		/* node its memory becomes as system RAM; -1 if none */
+	int numa_node;			/* node of the device itself (its region); -1 if none */
+	uint64_t align;			/* mapping alignment in bytes; 0 if unknown */
 	char uuid[UUID_STR_LEN + 1];	/* "" if no namespace/region uuid */
 	char path[PATH_MAX];		/* canonical sysfs path */
 	char driver[DRIVER_NAME_MAX];	/* "" when unbound */

@@ -67,7 +67,21 @@ struct options {
 	char names[DEVICES_MAX][DAX_NAME_MAX];
 	char *devices[DEVICES_MAX]; /* into names, as plan_build takes them */
 	size_t ndevices;
+	/* the configuration's messages, held back (load_policy) */
+	char *deferred;
+	size_t deferred_len;
 };
+
+/* Print the messages held back, after what the command printed. */
+static void print_deferred(struct options *o)
+{
+	if (!o->deferred)
+		return;
+	fflush(stdout);
+	fwrite(o->deferred, 1, o->deferred_len, stderr);
+	free(o->deferred);
+	o->deferred = NULL;
+}
 
 static void usage(FILE *out)
 {
@@ -79,7 +93,8 @@ static void usage(FILE *out)
 		"Commands:\n"
 		"  apply [--dry-run] [--force] [DEVICE...]  put devices (default: all) in their policy mode\n"
 		"  status [DEVICE...]                       current and wanted mode of each device\n"
-		"  check                                    validate the configuration and print its rules\n"
+		"  check                                    validate the configuration; print its rules\n"
+		"                                           and how many devices each decides\n"
 		"  explain DEVICE                           which rule matched, and why earlier ones did not\n"
 		"  cat-config                               the configuration files read, in order, with their text\n"
 		"  hold                                     new devices wait, unbound, for the policy\n"
@@ -106,8 +121,9 @@ static void usage(FILE *out)
 		"  -V, --version       show the version\n"
 		"\n"
 		"DEVICE is a kernel name (dax1.0) or a /dev/daxX.Y path.\n"
-		"Exit status: 0 ok, 1 configuration error (nothing applied), 2 usage error,\n"
-		"3 a device could not be put in its mode, 4 (status) a device is not in its mode.\n"
+		"Exit status: 0 ok, 1 configuration error (nothing applied; status and explain\n"
+		"still show the devices, their wanted mode as ?), 2 usage error, 3 a device\n"
+		"could not be put in its mode, 4 (status) a device is not in its mode.\n"
 		"See dax-policy(8) and dax-policy.conf(5).\n",
 		DAX_POLICY_CONFIG);
 }
@@ -220,19 +236,35 @@ static bool devices_present(const struct options *o, const struct snapshot *snap
 	return ok;
 }
 
+/* The policy to plan with: none when the configuration has errors (the
+ * commands that run anyway show every wanted mode as unknown). */
+static const struct policy *valid_policy(const struct policy *p)
+{
+	return p->ini.nerrors ? NULL : p;
+}
+
 static int cmd_check(const struct options *o, const struct policy *p)
 {
 	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
-	bool have_snap = discover_all(&o->ctx, &snap) == 0;
+	int rc = discover_all(&o->ctx, &snap);
 	struct agent_warnings agents = { 0 };
+	char not_counted[128] = "";
 
 	if (o->ndevices) {
 		log_error(&o->ctx, "check takes no device");
 		return EXIT_USAGE;
 	}
-	if (have_snap)
+	/* the rules are checked all the same; only the counts need devices */
+	if (rc)
+		snprintf(not_counted, sizeof(not_counted), "cannot read " DAX_DEVICES ": %s",
+			 strerror(-rc));
+	else if (!snap.bus_present)
+		snprintf(not_counted, sizeof(not_counted),
+			 "no dax bus: " DAX_DEVICES " is missing");
+	if (!rc)
 		agents_find(&o->ctx, &snap, p, &agents);
-	report_rules(stdout, o->json, p, have_snap ? &snap : NULL, &agents);
+	report_rules(stdout, o->json, p, rc ? NULL : &snap, not_counted[0] ? not_counted : NULL,
+		     &agents);
 	o->ctx.errors->printed = o->json;
 	return EXIT_OK;
 }
@@ -306,6 +338,7 @@ static int cmd_explain(const struct options *o, const struct policy *p)
 {
 	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
 	_cleanup_(plan_free) struct plan plan = { 0 };
+	const struct policy *valid = valid_policy(p);
 
 	if (o->ndevices != 1) {
 		log_error(&o->ctx, "explain takes exactly one device");
@@ -315,9 +348,9 @@ static int cmd_explain(const struct options *o, const struct policy *p)
 		return EXIT_FAILED;
 	if (!devices_present(o, &snap))
 		return EXIT_USAGE;
-	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) != 0 || plan.n != 1)
+	if (plan_build(valid, &snap, o->devices, o->ndevices, &plan) != 0 || plan.n != 1)
 		return EXIT_FAILED;
-	report_explain(stdout, o->json, p, &plan.e[0]);
+	report_explain(stdout, o->json, valid, &plan.e[0], o->ctx.errors);
 	o->ctx.errors->printed = o->json;
 	return EXIT_OK;
 }
@@ -345,15 +378,18 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
 	_cleanup_(plan_free) struct plan plan = { 0 };
 	_cleanup_free_ struct outcome *outcomes = NULL;
+	const struct policy *valid = valid_policy(p);
 	struct agent_warnings agents = { 0 };
 	struct report r;
 	int rc;
 
+	if (apply && !valid)
+		return EXIT_CONFIG; /* never: apply does not run on a broken one */
 	if (load_snapshot(o, &snap))
 		return EXIT_FAILED;
 	if (!devices_present(o, &snap))
 		return EXIT_USAGE;
-	if (plan_build(p, &snap, o->devices, o->ndevices, &plan) != 0) {
+	if (plan_build(valid, &snap, o->devices, o->ndevices, &plan) != 0) {
 		log_error(c, "out of memory");
 		return EXIT_FAILED;
 	}
@@ -362,11 +398,18 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 		return EXIT_FAILED;
 	rc = apply_or_assess(o, p, &snap, &plan, apply, outcomes);
 	if (!apply)	/* reads every udev rule: only status shows what it finds */
-		agents_find(c, &snap, p, &agents);
+		agents_find(c, &snap, valid, &agents);
 	r = (struct report){
-		.out = stdout, .json = o->json, .apply = apply, .dry_run = c->dry_run,
-		.verbose = c->verbosity >= VERBOSITY_VERBOSE, .policy = p, .plan = &plan,
-		.outcomes = outcomes, .agents = apply ? NULL : &agents,
+		.out = stdout,
+		.json = o->json,
+		.apply = apply,
+		.dry_run = c->dry_run,
+		.verbose = c->verbosity >= VERBOSITY_VERBOSE,
+		.policy = p,
+		.plan = &plan,
+		.outcomes = outcomes,
+		.agents = apply ? NULL : &agents,
+		.errors = c->errors,
 	};
 	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL) {
 		report_devices(&r);
@@ -515,18 +558,20 @@ struct command {
 	 * --dry-run), so that a run that waited applies the policy as it is
 	 * when its turn comes. hold and release lock by themselves. */
 	bool lock_first;
-	bool even_broken;	/* runs with a broken configuration too (cat-config) */
+	/* Runs with a broken configuration too, and then says this after
+	 * the count of errors (exit 1 all the same); NULL: does not run. */
+	const char *broken;
 };
 
 /* clang-format off */
 static const struct command commands[] = {
-	{ "apply", cmd_apply, true, true, false },
-	{ "status", cmd_status, true, false, false },
-	{ "check", cmd_check, true, false, false },
-	{ "explain", cmd_explain, true, false, false },
-	{ "hold", cmd_hold, false, false, false },
-	{ "release", cmd_release, false, false, false },
-	{ "cat-config", cmd_cat_config, true, false, true },
+	{ "apply", cmd_apply, true, true, NULL },
+	{ "status", cmd_status, true, false, "wanted modes unknown (?)" },
+	{ "check", cmd_check, true, false, NULL },
+	{ "explain", cmd_explain, true, false, "no rule tried" },
+	{ "hold", cmd_hold, false, false, NULL },
+	{ "release", cmd_release, false, false, NULL },
+	{ "cat-config", cmd_cat_config, true, false, "shown as read" },
 };
 /* clang-format on */
 
@@ -545,6 +590,52 @@ static int finish(const struct options *o, int rc)
 	if (o->json && rc != EXIT_OK && rc != EXIT_DRIFT && !o->ctx.errors->printed)
 		report_errors(stdout, o->ctx.errors);
 	return rc;
+}
+
+static void say_broken(const struct options *o, const struct command *cmd, const struct policy *p)
+{
+	log_error(&o->ctx, "configuration has %u error%s; %s", p->ini.nerrors,
+		  p->ini.nerrors == 1 ? "" : "s", cmd->broken);
+}
+
+/*
+ * Load the policy. The messages of a command that runs on a broken
+ * configuration wait in o->deferred (text only), so that they come after
+ * what it prints; those of a good one (warnings) are printed at once.
+ */
+static int load_policy(struct options *o, const struct command *cmd, struct policy *p)
+{
+	FILE *held = NULL;
+	int rc;
+
+	if (cmd->broken && !o->json)
+		held = open_memstream(&o->deferred, &o->deferred_len);
+	p->ini.err = held; /* NULL: stderr */
+	rc = policy_load(p, o->config, true);
+	p->ini.err = NULL;
+	if (held && fclose(held) != 0) {
+		free(o->deferred);
+		o->deferred = NULL;
+	}
+	if (rc == 0)
+		print_deferred(o);
+	return rc;
+}
+
+/* A command that runs on a broken configuration: it shows what it can,
+ * then the errors (in JSON, among its document's), and exits 1. */
+static int run_broken(struct options *o, const struct command *cmd, const struct policy *p)
+{
+	int rc;
+
+	if (o->json)
+		say_broken(o, cmd, p);
+	rc = cmd->run(o, p);
+	if (!o->json) {
+		print_deferred(o);
+		say_broken(o, cmd, p);
+	}
+	return rc == EXIT_USAGE ? EXIT_USAGE : EXIT_CONFIG;
 }
 
 static int run(struct options *o, struct policy *policy, int argc, char **argv)
@@ -577,9 +668,9 @@ static int run(struct options *o, struct policy *policy, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	policy->ini.more_dirs = o->more_dirs;
-	if (cmd->needs_policy && policy_load(policy, o->config, true) < 0) {
-		if (cmd->even_broken)
-			return cmd->run(o, policy);
+	if (cmd->needs_policy && load_policy(o, cmd, policy) < 0) {
+		if (cmd->broken)
+			return run_broken(o, cmd, policy);
 		log_error(&o->ctx, "configuration has %u error%s; nothing %s", policy->ini.nerrors,
 			  policy->ini.nerrors == 1 ? "" : "s",
 			  cmd->run == cmd_apply ? "applied" : "done");
@@ -598,5 +689,8 @@ int main(int argc, char **argv)
 	ctx_init(&o.ctx);
 	o.ctx.errors = &errors;
 	policy.ini.errors = &errors;
-	return finish(&o, run(&o, &policy, argc, argv));
+	int rc = finish(&o, run(&o, &policy, argc, argv));
+
+	print_deferred(&o); /* anything still held back */
+	return rc;
 }

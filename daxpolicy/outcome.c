@@ -7,41 +7,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* clang-format off */
+static const char *const state_names[] = {
+	[STATE_OK] = "ok",
+	[STATE_DRIFT] = "drift",
+	[STATE_BUSY] = "busy",
+	[STATE_ERROR] = "error",
+	[STATE_UNKNOWN] = "?",
+};
+/* clang-format on */
+
+/* Every reason's word (stable: scripts match on it) and the state it means. */
+/* clang-format off */
+static const struct {
+	const char *word;
+	enum dev_state state;
+} reasons[REASON_COUNT] = {
+	[REASON_IN_POLICY] = { "in-policy", STATE_OK },
+	[REASON_KEPT] = { "kept", STATE_OK },
+	[REASON_NO_RULE] = { "no-rule", STATE_OK },
+	[REASON_NOT_ASSIGNED] = { "not-yet-assigned", STATE_OK },
+	[REASON_WRONG_MODE] = { "wrong-mode", STATE_DRIFT },
+	[REASON_MEMORY_STATE] = { "memory-state", STATE_DRIFT },
+	[REASON_WAITING] = { "waiting", STATE_DRIFT },
+	[REASON_IN_USE] = { "in-use", STATE_BUSY },
+	[REASON_MEMORY_BUSY] = { "memory-busy", STATE_BUSY },
+	[REASON_UNREADABLE] = { "unreadable", STATE_ERROR },
+	[REASON_FOREIGN_DRIVER] = { "foreign-driver", STATE_ERROR },
+	[REASON_PERSISTENT_MEMORY] = { "persistent-memory", STATE_ERROR },
+	[REASON_NO_MEMORY_BLOCKS] = { "no-memory-blocks", STATE_ERROR },
+	[REASON_FAILED] = { "failed", STATE_ERROR },
+	[REASON_MOVED] = { "moved", STATE_ERROR },
+	[REASON_CONFIG_ERROR] = { "config-error", STATE_UNKNOWN },
+};
+/* clang-format on */
+
 const char *dev_state_name(enum dev_state s)
 {
-	switch (s) {
-	case STATE_OK: return "ok";
-	case STATE_DRIFT: return "drift";
-	case STATE_BUSY: return "busy";
-	case STATE_ERROR: return "error";
-	}
-	return "?";
+	return (size_t)s < ARRAY_SIZE(state_names) && state_names[s] ? state_names[s] : "?";
+}
+
+const char *dev_reason_name(enum dev_reason r)
+{
+	return (size_t)r < ARRAY_SIZE(reasons) && reasons[r].word ? reasons[r].word : "?";
+}
+
+enum dev_state dev_reason_state(enum dev_reason r)
+{
+	return (size_t)r < ARRAY_SIZE(reasons) && reasons[r].word ? reasons[r].state
+								  : STATE_UNKNOWN;
+}
+
+void outcome_set(struct outcome *o, enum dev_reason r)
+{
+	o->reason = r;
+	o->state = dev_reason_state(r);
 }
 
 void outcome_from_plan(const struct plan_entry *e, struct outcome *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->dev = e->dev;
-	switch (e->action) {
-	case ACT_NONE:
-		o->state = STATE_OK;
-		str_copy(o->msg, sizeof(o->msg), e->note);	/* "no memory assigned yet" */
-		break;
-	case ACT_REFUSE:
-		o->state = STATE_ERROR;
-		str_copy(o->msg, sizeof(o->msg), e->note);
-		break;
-	case ACT_MEMORY:
-	case ACT_PROBE:
-		o->state = STATE_DRIFT;
-		str_copy(o->msg, sizeof(o->msg), e->note);
-		break;
-	case ACT_CHANGE:
-		o->state = STATE_DRIFT;
+	outcome_set(o, e->reason);
+	if (e->action == ACT_CHANGE)
 		snprintf(o->msg, sizeof(o->msg), "is %s, policy wants %s", mode_name(e->dev.mode),
 			 mode_name(e->want));
-		break;
-	}
+	else
+		str_copy(o->msg, sizeof(o->msg), e->note);
 }
 
 void holders_of_entries(const struct dp_ctx *c, const struct plan_entry *e, size_t n,
@@ -73,7 +105,7 @@ void assess_plan(const struct dp_ctx *c, const struct plan *plan, struct outcome
 		outcome_from_plan(&plan->e[i], &out[i]);
 		if (plan->e[i].action != ACT_CHANGE || (h && !holders_any(&h[i])))
 			continue;
-		out[i].state = STATE_BUSY;
+		outcome_set(&out[i], REASON_IN_USE);
 		if (h) {
 			holders_describe(&h[i], who, sizeof(who));
 			snprintf(out[i].msg, sizeof(out[i].msg), "in use: %s", who);

@@ -16,14 +16,16 @@
 #include "plan.h"
 
 enum dev_state {
-	STATE_OK,	/* in its policy mode */
-	STATE_DRIFT,	/* not in its policy mode, and could be changed */
-	STATE_BUSY,	/* not in its policy mode, and leaving the current one is unsafe */
-	STATE_ERROR,	/* a change was tried and failed, or cannot be managed */
+	STATE_OK,      /* in its policy mode */
+	STATE_DRIFT,   /* not in its policy mode, and could be changed */
+	STATE_BUSY,    /* not in its policy mode, and leaving the current one is unsafe */
+	STATE_ERROR,   /* a change was tried and failed, or cannot be managed */
+	STATE_UNKNOWN, /* the configuration is broken: what the policy wants is unknown */
 };
 
 struct outcome {
-	enum dev_state state;
+	enum dev_state state; /* follows from the reason (outcome_set) */
+	enum dev_reason reason;
 	bool changed;		/* apply changed this device */
 	bool raced;		/* another agent bound the device while we worked */
 	char msg[512];		/* what happened or what is in the way */
@@ -31,6 +33,12 @@ struct outcome {
 };
 
 const char *dev_state_name(enum dev_state s);
+/* The reason's word ("in-policy", "in-use", ...), for JSON. */
+const char *dev_reason_name(enum dev_reason r);
+/* The state the reason means. */
+enum dev_state dev_reason_state(enum dev_reason r);
+/* Set O's reason, and so its state. */
+void outcome_set(struct outcome *o, enum dev_reason r);
 
 /* What the plan alone says of entry E: ok, drift, or error (refused). */
 void outcome_from_plan(const struct plan_entry *e, struct outcome *o);

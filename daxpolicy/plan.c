@@ -45,6 +45,7 @@ static bool refuse_memory(const struct dax_device *d, struct plan_entry *e)
 
 	if (!d->mem.block_size) {
 		e->action = ACT_REFUSE;
+		e->reason = REASON_NO_MEMORY_BLOCKS;
 		snprintf(e->note, sizeof(e->note),
 			 "the memory block size is unknown: its memory blocks cannot be told");
 		return true;
@@ -52,6 +53,7 @@ static bool refuse_memory(const struct dax_device *d, struct plan_entry *e)
 	if (d->mem.nblocks == 0) {
 		format_size(d->mem.block_size, bs, sizeof(bs));
 		e->action = ACT_REFUSE;
+		e->reason = REASON_NO_MEMORY_BLOCKS;
 		snprintf(e->note, sizeof(e->note),
 			 "no whole %s memory block lies in its range: kmem would add no memory",
 			 bs);
@@ -70,6 +72,7 @@ static bool refuse_pmem(const struct dax_device *d, struct plan_entry *e)
 	if (!d->pmem || (e->rule && rule_destroys_pmem(e->rule)))
 		return false;
 	e->action = ACT_REFUSE;
+	e->reason = REASON_PERSISTENT_MEMORY;
 	snprintf(
 		e->note, sizeof(e->note),
 		"persistent memory%s%s: system-ram would destroy the data it keeps; %s",
@@ -79,33 +82,47 @@ static bool refuse_pmem(const struct dax_device *d, struct plan_entry *e)
 	return true;
 }
 
+enum dev_reason plan_kept_reason(const struct plan_entry *e)
+{
+	return e->rule ? REASON_KEPT : REASON_NO_RULE;
+}
+
 void plan_device(const struct policy *p, const struct dax_device *dev, struct plan_entry *e)
 {
 	const struct dax_device *d = &e->dev;
 
 	e->dev = *dev;
-	e->rule = match_first(p, d);
-	e->want = e->rule ? rule_mode(e->rule) : default_mode(p);
-	e->online = e->rule ? rule_online(p, e->rule) : default_online(p);
+	e->rule = p ? match_first(p, d) : NULL;
+	e->want = !p ? MODE_UNSET : e->rule ? rule_mode(e->rule) : default_mode(p);
+	e->online = !p ? ONLINE_UNSET : e->rule ? rule_online(p, e->rule) : default_online(p);
 	e->action = ACT_NONE;
+	e->reason = REASON_IN_POLICY;
 	e->note[0] = '\0';
 
 	/* what cannot be read is not guessed at: not even "keep" is safe to report */
 	if (d->problem[0]) {
 		e->action = ACT_REFUSE;
+		e->reason = REASON_UNREADABLE;
 		str_copy(e->note, sizeof(e->note), d->problem);
+		return;
+	}
+	if (!p) {
+		e->reason = REASON_CONFIG_ERROR;
 		return;
 	}
 	/* a dynamic region's seed (or a device being set up): nothing to bind */
 	if (d->size == 0) {
+		e->reason = REASON_NOT_ASSIGNED;
 		if (e->want != MODE_KEEP)
 			snprintf(e->note, sizeof(e->note), "no memory assigned yet (size 0)");
 		return;
 	}
 	if (e->want == MODE_KEEP) {
+		e->reason = plan_kept_reason(e);
 		/* kept as the kernel would have it: it has not chosen yet */
 		if (d->waiting) {
 			e->action = ACT_PROBE;
+			e->reason = REASON_WAITING;
 			snprintf(e->note, sizeof(e->note),
 				 "new, waiting for the policy: it gets the kernel's own choice");
 		}
@@ -114,12 +131,14 @@ void plan_device(const struct policy *p, const struct dax_device *dev, struct pl
 	if (d->mode == e->want) {
 		if (mode_has_memory(d->mode) && !memory_in_policy(&d->mem, e->online)) {
 			e->action = ACT_MEMORY;
+			e->reason = REASON_MEMORY_STATE;
 			snprintf(e->note, sizeof(e->note), "memory not %s", online_name(e->online));
 		}
 		return;
 	}
 	if (d->mode == MODE_OTHER) {
 		e->action = ACT_REFUSE;
+		e->reason = REASON_FOREIGN_DRIVER;
 		snprintf(e->note, sizeof(e->note),
 			 "bound to driver %s, which dax-policy does not manage", d->driver);
 		return;
@@ -127,6 +146,7 @@ void plan_device(const struct policy *p, const struct dax_device *dev, struct pl
 	if (mode_has_memory(e->want) && (refuse_pmem(d, e) || refuse_memory(d, e)))
 		return;
 	e->action = ACT_CHANGE;
+	e->reason = REASON_WRONG_MODE;
 }
 
 int plan_build(const struct policy *p, const struct snapshot *snap, char *const *names,

@@ -83,45 +83,191 @@ static const char *current_text(const struct dax_device *d)
 	return d->mode == MODE_OTHER ? d->driver : mode_name(d->mode);
 }
 
+/* A node number, or null for none (-1) */
+static json_object *json_node(int node)
+{
+	return node >= 0 ? json_object_new_int(node) : NULL;
+}
+
+/* Is the policy's wish for the entry unknown (a broken configuration)? */
+static bool want_unknown(const struct plan_entry *e)
+{
+	return e->want == MODE_UNSET;
+}
+
+static const char *want_text(const struct plan_entry *e)
+{
+	return want_unknown(e) ? "?" : mode_name(e->want);
+}
+
+/*
+ * One device. Where daxctl list says the same thing, the name is daxctl's
+ * (chardev, size, target_node, numa_node, align, mode, online_memblocks,
+ * total_memblocks, movable), so a jq filter written for it works here;
+ * the rest are dax-policy's own.
+ */
 static json_object *device_json(const struct report *r, size_t i)
 {
 	const struct plan_entry *e = &r->plan->e[i];
 	const struct outcome *o = &r->outcomes[i];
 	const struct dax_device *d = &o->dev;
-	json_object *dev = json_object_new_object(), *mem;
+	const struct dax_memory *m = &d->mem;
+	json_object *dev = json_object_new_object();
 	char res[32];
 
 	snprintf(res, sizeof(res), "%#" PRIx64, d->resource);
-	json_object_object_add(dev, "name", json_str(d->name));
+	json_object_object_add(dev, "chardev", json_str(d->name));
 	json_object_object_add(dev, "region", json_object_new_int(d->region));
 	json_object_object_add(dev, "size", json_object_new_uint64(d->size));
-	json_object_object_add(dev, "numa_node", json_object_new_int(d->target_node));
+	json_object_object_add(dev, "target_node", json_node(d->target_node));
+	json_object_object_add(dev, "numa_node", json_node(d->numa_node));
+	json_object_object_add(dev, "align", d->align ? json_object_new_uint64(d->align) : NULL);
 	json_object_object_add(dev, "resource", json_str(res));
 	json_object_object_add(dev, "uuid", json_str_or_null(d->uuid));
 	json_object_object_add(dev, "path", json_str(d->path));
 	json_object_object_add(dev, "persistent_memory", json_object_new_boolean(d->pmem));
 	json_object_object_add(dev, "driver", json_str_or_null(d->driver));
 	json_object_object_add(dev, "mode", json_str(current_text(d)));
-	json_object_object_add(dev, "wanted_mode", json_str(mode_name(e->want)));
+	/* the memory blocks, as daxctl counts them: those that exist */
+	if (m->present) {
+		json_object_object_add(dev, "online_memblocks", json_object_new_int(m->online));
+		json_object_object_add(dev, "total_memblocks",
+				       json_object_new_int(m->nblocks - m->missing));
+		/* daxctl's sense: online, and all of it in ZONE_MOVABLE */
+		json_object_object_add(
+			dev, "movable",
+			json_object_new_boolean(m->online && m->movable == m->online));
+		json_object_object_add(dev, "movable_memblocks", json_object_new_int(m->movable));
+		json_object_object_add(dev, "normal_memblocks", json_object_new_int(m->normal));
+	} else {
+		static const char *const none[] = { "online_memblocks", "total_memblocks",
+						    "movable", "movable_memblocks",
+						    "normal_memblocks" };
+
+		for (size_t k = 0; k < ARRAY_SIZE(none); k++)
+			json_object_object_add(dev, none[k], NULL);
+	}
+	json_object_object_add(dev, "wanted_mode",
+			       want_unknown(e) ? NULL : json_str(mode_name(e->want)));
 	json_object_object_add(dev, "online",
 			       mode_has_memory(e->want) ? json_str(online_name(e->online)) : NULL);
 	json_object_object_add(dev, "rule", json_str_or_null(e->rule ? e->rule->name : NULL));
-	json_object_object_add(dev, "state", json_str(dev_state_name(o->state)));
+	json_object_object_add(dev, "state",
+			       o->state == STATE_UNKNOWN ? NULL
+							 : json_str(dev_state_name(o->state)));
+	json_object_object_add(dev, "reason", json_str(dev_reason_name(o->reason)));
 	json_object_object_add(dev, "message", json_str_or_null(o->msg));
 	if (r->apply)
 		json_object_object_add(dev, "changed", json_object_new_boolean(o->changed));
-	if (d->mem.present) {
-		mem = json_object_new_object();
-		json_object_object_add(mem, "blocks",
-				       json_object_new_int(d->mem.nblocks - d->mem.missing));
-		json_object_object_add(mem, "online", json_object_new_int(d->mem.online));
-		json_object_object_add(mem, "movable", json_object_new_int(d->mem.movable));
-		json_object_object_add(mem, "normal", json_object_new_int(d->mem.normal));
-		json_object_object_add(dev, "memory", mem);
-	} else {
-		json_object_object_add(dev, "memory", NULL);
-	}
 	return dev;
+}
+
+/* {"file", "line", "message"} for each error kept. */
+static json_object *errors_json(const struct errlist *e)
+{
+	json_object *errors = json_object_new_array();
+
+	for (size_t i = 0; e && i < e->n; i++) {
+		const struct errlist_entry *x = &e->v[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "file", x->file ? json_str(x->file) : NULL);
+		json_object_object_add(o, "line", x->line ? json_object_new_int(x->line) : NULL);
+		json_object_object_add(o, "message", json_str(x->message));
+		json_object_array_add(errors, o);
+	}
+	return errors;
+}
+
+/*
+ * Text tables: each column as wide as its widest cell (a size in bytes, a
+ * long rule name), numbers to the right, the last column not padded.
+ */
+#define TABLE_CELL_MAX 96
+#define TABLE_COLUMNS_MAX 12
+
+struct table_column {
+	const char *header;
+	bool right;
+};
+
+typedef char table_cell[TABLE_CELL_MAX];
+
+/* CELLS: NROWS rows of NCOLS cells each. */
+static void table_print(FILE *out, const struct table_column *cols, size_t ncols,
+			const table_cell *cells, size_t nrows)
+{
+	int width[TABLE_COLUMNS_MAX];
+
+	for (size_t c = 0; c < ncols && c < TABLE_COLUMNS_MAX; c++) {
+		width[c] = (int)strlen(cols[c].header);
+		for (size_t row = 0; row < nrows; row++) {
+			int w = (int)strlen(cells[row * ncols + c]);
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	for (size_t row = 0; row <= nrows; row++) {
+		for (size_t c = 0; c < ncols && c < TABLE_COLUMNS_MAX; c++) {
+			const char *text = row ? cells[(row - 1) * ncols + c] : cols[c].header;
+
+			if (c + 1 == ncols)
+				fprintf(out, "%s\n", text);
+			else
+				fprintf(out, cols[c].right ? "%*s " : "%-*s ", width[c], text);
+		}
+	}
+}
+
+/* clang-format off */
+enum device_column {
+	COL_DEVICE, COL_REGION, COL_SIZE, COL_NODE, COL_RESOURCE, COL_MODE, COL_WANT, COL_RULE,
+	COL_STATE, COL_MEMORY, DEVICE_COLUMNS
+};
+
+static const struct table_column device_columns[DEVICE_COLUMNS] = {
+	[COL_DEVICE] = { "DEVICE", false },	[COL_REGION] = { "REGION", true },
+	[COL_SIZE] = { "SIZE", true },		[COL_NODE] = { "NODE", true },
+	[COL_RESOURCE] = { "RESOURCE", false },	[COL_MODE] = { "MODE", false },
+	[COL_WANT] = { "WANT", false },		[COL_RULE] = { "RULE", false },
+	[COL_STATE] = { "STATE", false },	[COL_MEMORY] = { "MEMORY", false },
+};
+/* clang-format on */
+
+/* The status table: one row per device. */
+static void device_table(const struct report *r)
+{
+	const struct plan *plan = r->plan;
+	_cleanup_free_ table_cell *cells = calloc(plan->n * DEVICE_COLUMNS, sizeof(*cells));
+
+	if (!cells) {
+		fprintf(r->out, "(no memory for the table)\n");
+		return;
+	}
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct plan_entry *e = &plan->e[i];
+		const struct dax_device *d = &r->outcomes[i].dev;
+		table_cell *row = &cells[i * DEVICE_COLUMNS];
+
+		snprintf(row[COL_DEVICE], TABLE_CELL_MAX, "%s", d->name);
+		snprintf(row[COL_REGION], TABLE_CELL_MAX, "%d", d->region);
+		format_size(d->size, row[COL_SIZE], TABLE_CELL_MAX);
+		snprintf(row[COL_NODE], TABLE_CELL_MAX, "%d", d->target_node);
+		snprintf(row[COL_RESOURCE], TABLE_CELL_MAX, "%#" PRIx64, d->resource);
+		snprintf(row[COL_MODE], TABLE_CELL_MAX, "%s", current_text(d));
+		snprintf(row[COL_WANT], TABLE_CELL_MAX, "%s", want_text(e));
+		snprintf(row[COL_RULE], TABLE_CELL_MAX, "%s",
+			 want_unknown(e) ? "?"
+			 : e->rule	 ? e->rule->name
+					 : "(defaults)");
+		snprintf(row[COL_STATE], TABLE_CELL_MAX, "%s",
+			 dev_state_name(r->outcomes[i].state));
+		memory_summary(d, row[COL_MEMORY], TABLE_CELL_MAX);
+		for (size_t c = 0; c < DEVICE_COLUMNS; c++)
+			str_sanitize(row[c]);
+	}
+	table_print(r->out, device_columns, DEVICE_COLUMNS, cells, plan->n);
 }
 
 /* A dry run exits 0 when every change it lists could be tried (exit 4 is
@@ -160,6 +306,7 @@ void report_devices(const struct report *r)
 			json_object_object_add(top, "dry_run", json_object_new_boolean(r->dry_run));
 		json_object_object_add(top, "devices", devs);
 		json_object_object_add(top, "warnings", warn);
+		json_object_object_add(top, "errors", errors_json(r->errors));
 		print_json(r->out, top);
 		return;
 	}
@@ -183,26 +330,10 @@ void report_devices(const struct report *r)
 		dry_run_summary(r);
 		return;
 	}
-	if (plan->n == 0) {
+	if (plan->n == 0)
 		fprintf(r->out, "no dax devices\n");
-	} else {
-		fprintf(r->out, "%-8s %6s %6s %4s %-14s %-10s %-10s %-16s %-6s %s\n", "DEVICE",
-			"REGION", "SIZE", "NODE", "RESOURCE", "MODE", "WANT", "RULE", "STATE",
-			"MEMORY");
-	}
-	for (size_t i = 0; i < plan->n; i++) {
-		const struct plan_entry *e = &plan->e[i];
-		const struct dax_device *d = &r->outcomes[i].dev;
-		char size[32], res[32], mem[64];
-
-		format_size(d->size, size, sizeof(size));
-		snprintf(res, sizeof(res), "%#" PRIx64, d->resource);
-		memory_summary(d, mem, sizeof(mem));
-		fprintf(r->out, "%-8s %6d %6s %4d %-14s %-10s %-10s %-16s %-6s %s\n", d->name,
-			d->region, size, d->target_node, res, current_text(d), mode_name(e->want),
-			e->rule ? e->rule->name : "(defaults)",
-			dev_state_name(r->outcomes[i].state), mem);
-	}
+	else
+		device_table(r);
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct outcome *o = &r->outcomes[i];
 
@@ -235,15 +366,46 @@ static void keys_text(const struct rule *rule, char *buf, size_t size)
 		snprintf(buf, size, "(every device)");
 }
 
-static size_t rule_matches_count(const struct rule *rule, const struct snapshot *snap,
-				 const struct policy *p)
+/* How many devices of SNAP RULE matches, whether or not it decides them. */
+static size_t rule_matches_count(const struct rule *rule, const struct snapshot *snap)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < snap->n; i++)
-		if (match_first(p, &snap->devs[i]) == rule)
-			n++;
+		n += match_rule(rule, &snap->devs[i]);
 	return n;
+}
+
+/*
+ * How many devices of SNAP each rule decides (DECIDES[i] for rule i, the
+ * last for [defaults]): as the plan does, the first rule that matches a
+ * device decides it, so a shadowed rule counts none. NULL: out of memory.
+ */
+static size_t *decided_counts(const struct policy *p, const struct snapshot *snap)
+{
+	size_t *decides = calloc(p->nrules + 1, sizeof(*decides));
+
+	for (size_t i = 0; decides && i < snap->n; i++) {
+		const struct rule *rule = match_first(p, &snap->devs[i]);
+
+		decides[rule ? (size_t)(rule - p->rules) : p->nrules]++;
+	}
+	return decides;
+}
+
+/* "decides 2 devices" */
+static void decides_text(const size_t *decides, size_t i, char *buf, size_t size)
+{
+	if (decides)
+		snprintf(buf, size, ", decides %zu device%s", decides[i],
+			 decides[i] == 1 ? "" : "s");
+	else
+		buf[0] = '\0';
+}
+
+static json_object *decides_json(const size_t *decides, size_t i)
+{
+	return decides ? json_object_new_uint64(decides[i]) : NULL;
 }
 
 /* Does RULE (NULL: [defaults]) catch DEV, a persistent-memory device not in
@@ -300,9 +462,24 @@ static json_object *pmem_caught(FILE *out, bool json, const struct policy *p,
 }
 
 void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap,
-		  const struct agent_warnings *agents)
+		  const char *not_counted, const struct agent_warnings *agents)
 {
+	_cleanup_free_ size_t *decides = NULL;
 	json_object *top = NULL, *rules = NULL;
+	char counted[64], uncounted[256];
+	int name_width = 0;
+
+	if (!not_counted && snap) {
+		decides = decided_counts(p, snap);
+		if (!decides)
+			not_counted = "out of memory";
+	} else if (!not_counted) {
+		not_counted = "no devices read";
+	}
+	snprintf(uncounted, sizeof(uncounted), "devices not counted: %s", not_counted);
+	for (size_t i = 0; i < p->nrules; i++)
+		if ((int)strlen(p->rules[i].name) > name_width)
+			name_width = (int)strlen(p->rules[i].name);
 
 	if (json) {
 		json_object *files = json_object_new_array();
@@ -315,17 +492,21 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 		json_object_object_add(top, "default_mode", json_str(mode_name(default_mode(p))));
 		json_object_object_add(top, "default_online",
 				       json_str(online_name(default_online(p))));
+		json_object_object_add(top, "default_devices_matched",
+				       decides_json(decides, p->nrules));
 	} else {
 		if (p->ini.nfiles == 0)
 			fprintf(out, "no configuration file: every device is kept as it is\n");
 		for (size_t i = 0; i < p->ini.nfiles; i++)
 			fprintf(out, "config: %s\n", p->ini.files[i]);
-		fprintf(out, "defaults: mode=%s online=%s\n", mode_name(default_mode(p)),
-			online_name(default_online(p)));
+		decides_text(decides, p->nrules, counted, sizeof(counted));
+		fprintf(out, "defaults: mode=%s online=%s%s\n", mode_name(default_mode(p)),
+			online_name(default_online(p)), counted);
+		if (!decides)
+			fprintf(out, "%s\n", uncounted);
 	}
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *rule = &p->rules[i];
-		size_t matched = snap ? rule_matches_count(rule, snap, p) : 0;
 		char keys[1024];
 
 		keys_text(rule, keys, sizeof(keys));
@@ -347,9 +528,7 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 					       mode_has_memory(rule_mode(rule))
 						       ? json_str(online_name(rule_online(p, rule)))
 						       : NULL);
-			if (snap)
-				json_object_object_add(o, "devices_matched",
-						       json_object_new_int((int)matched));
+			json_object_object_add(o, "devices_matched", decides_json(decides, i));
 			json_object_object_add(o, "destroy_pmem_data",
 					       json_object_new_boolean(rule_destroys_pmem(rule)));
 			json_object_object_add(o, "pmem_caught",
@@ -357,21 +536,30 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 			json_object_array_add(rules, o);
 		} else {
 			bool memory = mode_has_memory(rule_mode(rule));
+			size_t matches;
 
-			fprintf(out, "rule %-16s %s -> %s%s%s  (%s:%d)\n", rule->name, keys,
-				mode_name(rule_mode(rule)), memory ? " online=" : "",
-				memory ? online_name(rule_online(p, rule)) : "", rule->file,
-				rule->line);
-			if (snap && snap->bus_present && matched == 0)
+			decides_text(decides, i, counted, sizeof(counted));
+			fprintf(out, "rule %-*s %s -> %s%s%s%s  (%s:%d)\n", name_width, rule->name,
+				keys, mode_name(rule_mode(rule)), memory ? " online=" : "",
+				memory ? online_name(rule_online(p, rule)) : "", counted,
+				rule->file, rule->line);
+			matches = decides ? rule_matches_count(rule, snap) : 0;
+			if (decides && matches == 0)
 				fprintf(out,
 					"%s:%d: warning: rule '%s' matches no present device\n",
 					rule->file, rule->line, rule->name);
+			else if (decides && decides[i] == 0)
+				fprintf(out,
+					"%s:%d: warning: rule '%s' decides no device: earlier rules decide the %zu it matches\n",
+					rule->file, rule->line, rule->name, matches);
 			pmem_caught(out, false, p, rule, keys, snap);
 		}
 	}
 	if (json) {
 		json_object *warn = json_object_new_array();
 
+		if (!decides)
+			json_object_array_add(warn, json_str(uncounted));
 		for (size_t i = 0; agents && i < agents->n; i++)
 			json_object_array_add(warn, json_str(agents->msg[i]));
 		json_object_object_add(top, "default_pmem_caught",
@@ -386,7 +574,8 @@ void report_rules(FILE *out, bool json, const struct policy *p, const struct sna
 		fprintf(out, "warning: %s\n", agents->msg[i]);
 }
 
-void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e)
+void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e,
+		    const struct errlist *errors)
 {
 	const struct dax_device *d = &e->dev;
 	json_object *top = NULL, *tried = NULL;
@@ -396,7 +585,7 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 	if (json) {
 		top = json_object_new_object();
 		tried = json_object_new_array();
-		json_object_object_add(top, "device", json_str(d->name));
+		json_object_object_add(top, "chardev", json_str(d->name));
 		json_object_object_add(top, "persistent_memory", json_object_new_boolean(d->pmem));
 	} else {
 		fprintf(out,
@@ -409,7 +598,7 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 				"%s: persistent memory%s%s: system-ram only by a rule with destroy-pmem-data = yes\n",
 				d->name, d->pmem_namespace[0] ? " of " : "", d->pmem_namespace);
 	}
-	for (size_t i = 0; i < p->nrules; i++) {
+	for (size_t i = 0; p && i < p->nrules; i++) {
 		const struct rule *rule = &p->rules[i];
 		json_object *reasons = json ? json_object_new_array() : NULL;
 		bool matched = true;
@@ -441,36 +630,31 @@ void report_explain(FILE *out, bool json, const struct policy *p, const struct p
 			break;
 		}
 	}
-	if (!e->rule && !json)
+	if (!json && !p)
+		fprintf(out, "  the configuration has errors: no rule is tried\n");
+	else if (!e->rule && !json)
 		fprintf(out, "  no rule matches -> [defaults] mode %s\n",
 			mode_name(default_mode(p)));
 	if (json) {
 		json_object_object_add(top, "rules", tried);
 		json_object_object_add(top, "rule",
 				       json_str_or_null(e->rule ? e->rule->name : NULL));
-		json_object_object_add(top, "wanted_mode", json_str(mode_name(e->want)));
+		json_object_object_add(top, "wanted_mode",
+				       want_unknown(e) ? NULL : json_str(mode_name(e->want)));
 		json_object_object_add(top, "mode", json_str(current_text(d)));
+		json_object_object_add(top, "errors", errors_json(errors));
 		print_json(out, top);
 	} else {
 		fprintf(out, "%s: is %s, policy wants %s%s%s\n", d->name, current_text(d),
-			mode_name(e->want), mode_has_memory(e->want) ? " online=" : "",
+			want_text(e), mode_has_memory(e->want) ? " online=" : "",
 			mode_has_memory(e->want) ? online_name(e->online) : "");
 	}
 }
 
 void report_errors(FILE *out, const struct errlist *e)
 {
-	json_object *top = json_object_new_object(), *errors = json_object_new_array();
+	json_object *top = json_object_new_object();
 
-	for (size_t i = 0; i < e->n; i++) {
-		const struct errlist_entry *x = &e->v[i];
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "file", x->file ? json_str(x->file) : NULL);
-		json_object_object_add(o, "line", x->line ? json_object_new_int(x->line) : NULL);
-		json_object_object_add(o, "message", json_str(x->message));
-		json_object_array_add(errors, o);
-	}
-	json_object_object_add(top, "errors", errors);
+	json_object_object_add(top, "errors", errors_json(e));
 	print_json(out, top);
 }

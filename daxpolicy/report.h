@@ -22,15 +22,22 @@ struct report {
 	const struct plan *plan;
 	const struct outcome *outcomes;	/* one per plan entry, with the device as it is now */
 	const struct agent_warnings *agents;
+	/* the errors so far (JSON "errors"): those of a broken configuration,
+	 * whose devices are shown with their wanted mode unknown */
+	const struct errlist *errors;
 };
 
 /* The device table (status, apply). */
 void report_devices(const struct report *r);
-/* Every rule of the policy, in order (check). */
+/* Every rule of the policy, in order, and how many devices of SNAP each
+ * decides (check). NOT_COUNTED: why the devices could not be counted, or
+ * NULL. */
 void report_rules(FILE *out, bool json, const struct policy *p, const struct snapshot *snap,
-		  const struct agent_warnings *agents);
-/* Which rule matched DEV and why each earlier one did not (explain). */
-void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e);
+		  const char *not_counted, const struct agent_warnings *agents);
+/* Which rule matched DEV and why each earlier one did not (explain). P
+ * NULL: the configuration is broken (ERRORS), no rule is tried. */
+void report_explain(FILE *out, bool json, const struct policy *p, const struct plan_entry *e,
+		    const struct errlist *errors);
 
 /* --json after an error: {"errors": [{"file", "line", "message"}, ...]}. */
 void report_errors(FILE *out, const struct errlist *e);

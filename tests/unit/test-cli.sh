@@ -63,6 +63,32 @@ chmod 666 "$bad"
 out=$("$dp" --root "$src/sysfs/mixed" --config "$bad" check 2>&1); is "world-writable config: exit 1" "$?" 1
 has "says it is writable" "$out" "refusing to use: writable by everyone (mode 0666)"
 out=$("$dp" --root "$src/sysfs/mixed" --config "$tmp/none.conf" status); is "no config file: status exit 0 (keep all)" "$?" 0
+is "  every device: no rule" "$("$dp" --root "$src/sysfs/mixed" --config "$tmp/none.conf" status --json | jq -r '[.devices[].reason] | unique | join(" ")')" "no-rule"
+
+# status and explain still show the devices of a broken configuration
+chmod 644 "$bad"
+out=$("$dp" --root "$src/sysfs/mixed" --config "$bad" status 2>"$tmp/err"); is "status with a bad config: exit 1" "$?" 1
+has "  every device, wanted mode unknown" "$out" "DEVICE REGION SIZE NODE RESOURCE    MODE       WANT RULE STATE MEMORY
+dax0.0      0 512M    1 0x180000000 devdax     ?    ?    ?     -
+dax1.0      1 512M    1 0x1c0000000 system-ram ?    ?    ?     4/4 normal"
+is "  then the errors, and what they mean" "$(cat "$tmp/err")" "$bad:4: bad value for online: 'sideways': expected movable, normal or offline
+dax-policy: error: configuration has 1 error; wanted modes unknown (?)"
+out=$("$dp" --root "$src/sysfs/mixed" --config "$bad" status 2>&1)
+is "  the errors after the table" "$(tail -2 <<< "$out" | head -1)" "$bad:4: bad value for online: 'sideways': expected movable, normal or offline"
+json=$("$dp" --root "$src/sysfs/mixed" --config "$bad" status --json 2>/dev/null); is "status --json with a bad config: exit 1" "$?" 1
+is "  every device: wanted_mode, rule, state null; reason config-error" \
+	"$(jq -c '[.devices[] | [.chardev, .wanted_mode, .rule, .state, .reason]]' <<< "$json")" \
+	'[["dax0.0",null,null,null,"config-error"],["dax1.0",null,null,null,"config-error"],["dax2.0",null,null,null,"config-error"],["dax3.0",null,null,null,"config-error"]]'
+is "  the errors in the document" "$(jq -c '[.errors[] | [.line, .message]]' <<< "$json")" \
+	"[[4,\"bad value for online: 'sideways': expected movable, normal or offline\"],[null,\"configuration has 1 error; wanted modes unknown (?)\"]]"
+is "  one document" "$(jq -s length <<< "$json")" 1
+out=$("$dp" --root "$src/sysfs/mixed" --config "$bad" explain dax1.0 2>&1); is "explain with a bad config: exit 1" "$?" 1
+has "  no rule tried, wanted mode unknown" "$out" "  the configuration has errors: no rule is tried
+dax1.0: is system-ram, policy wants ?
+$bad:4: bad value for online"
+json=$("$dp" --root "$src/sysfs/mixed" --config "$bad" explain --json dax1.0 2>/dev/null); is "explain --json with a bad config: exit 1" "$?" 1
+is "  rules, rule, wanted_mode, errors" "$(jq -c '[.chardev, .rules, .rule, .wanted_mode, .mode, (.errors | length)]' <<< "$json")" '["dax1.0",[],null,null,"system-ram",2]'
+"$dp" --root "$src/sysfs/mixed" --config "$bad" status dax7.0 >/dev/null 2>&1; is "  a usage error stays one (exit 2)" "$?" 2
 
 # --- a FIFO as the policy: an error at once, never a wait (boot) ---
 mkfifo "$tmp/fifo.conf"
@@ -93,9 +119,9 @@ mode = none
 EOF
 )
 out=$("$dp" --root "$src/sysfs/mixed" --config "$pol" status); is "status with drift: exit 4" "$?" 4
-has "table header" "$out" "DEVICE   REGION   SIZE NODE RESOURCE       MODE       WANT       RULE             STATE  MEMORY"
-has "system-ram row shows memory" "$out" "dax1.0        1   512M    1 0x1c0000000    system-ram system-ram ram              drift  4/4 normal"
-has "pmem row matched by uuid" "$out" "dax3.0        3   250M    0 0x240600000    devdax     devdax     pmem             ok     -"
+has "table header, columns as wide as their widest cell" "$out" "DEVICE REGION SIZE NODE RESOURCE    MODE       WANT       RULE  STATE MEMORY"
+has "system-ram row shows memory" "$out" "dax1.0      1 512M    1 0x1c0000000 system-ram system-ram ram   drift 4/4 normal"
+has "pmem row matched by uuid" "$out" "dax3.0      3 250M    0 0x240600000 devdax     devdax     pmem  ok    -"
 has "drift explained" "$out" "dax1.0: drift: memory not movable"
 out=$("$dp" --root "$src/sysfs/mixed" --config "$pol" status dax3.0); is "status of one device in policy: exit 0" "$?" 0
 "$dp" --root "$src/sysfs/mixed" --config "$pol" status /dev/dax3.0 >/dev/null; is "/dev/ path accepted" "$?" 0
@@ -105,13 +131,100 @@ is "json: mode" "$(jq -r '.devices[1].mode' <<< "$json")" "system-ram"
 is "json: wanted_mode" "$(jq -r '.devices[0].wanted_mode' <<< "$json")" "unbound"
 is "json: rule" "$(jq -r '.devices[3].rule' <<< "$json")" "pmem"
 is "json: state" "$(jq -r '.devices[1].state' <<< "$json")" "drift"
-is "json: memory" "$(jq -c '.devices[1].memory' <<< "$json")" '{"blocks":4,"online":4,"movable":0,"normal":4}'
+# the names daxctl list uses, where the meaning is the same
+is "json: chardev, size, target_node, align as daxctl list" \
+	"$(jq -c '.devices[1] | {chardev, size, target_node, align}' <<< "$json")" \
+	'{"chardev":"dax1.0","size":536870912,"target_node":1,"align":2097152}'
+is "json: memory blocks as daxctl list (Normal zone: not movable)" \
+	"$(jq -c '.devices[1] | {online_memblocks, total_memblocks, movable}' <<< "$json")" \
+	'{"online_memblocks":4,"total_memblocks":4,"movable":false}'
+is "json: and by zone" "$(jq -c '.devices[1] | [.movable_memblocks, .normal_memblocks]' <<< "$json")" '[0,4]'
+is "json: no memory blocks (devdax): null" "$(jq -c '.devices[0] | [.online_memblocks, .total_memblocks, .movable]' <<< "$json")" '[null,null,null]'
+is "json: the old names are gone" "$(jq -c '[.devices[] | has("name"), has("memory")] | any' <<< "$json")" false
+is "json: reason, one word per device" "$(jq -r '[.devices[].reason] | join(" ")' <<< "$json")" "wrong-mode memory-state in-policy in-policy"
+is "json: errors, none" "$(jq -c '.errors' <<< "$json")" '[]'
+root=$(fixture mixed)
+echo 0 > "$root/sys/devices/platform/hmem.0/dax0.0/numa_node"	# the device's own node, not its memory's
+for b in 56 57 58 59; do echo Movable > "$root/sys/devices/system/memory/memory$b/valid_zones"; done
+json=$("$dp" --root "$root" --config "$pol" status --json)
+is "json: numa_node is the device's, target_node its memory's" "$(jq -c '.devices[0] | [.numa_node, .target_node]' <<< "$json")" '[0,1]'
+is "json: all online in ZONE_MOVABLE: movable" "$(jq -c '.devices[1] | [.movable, .movable_memblocks, .state, .reason]' <<< "$json")" '[true,4,"ok","in-policy"]'
+rm "$root/sys/devices/platform/hmem.0/dax0.0/numa_node" "$root/sys/devices/platform/hmem.0/dax0.0/align"
+echo bogus > "$root/sys/devices/platform/hmem.1/dax1.0/numa_node"
+rm "$root/sys/devices/platform/hmem.1/dax1.0/align"; mkfifo "$root/sys/devices/platform/hmem.1/dax1.0/align"
+json=$(timeout 20 "$dp" --root "$root" --config "$pol" status --json)
+is "json: no numa_node or align file (older kernels): null" "$(jq -c '.devices[0] | [.numa_node, .align]' <<< "$json")" '[null,null]'
+is "  garbage, or a FIFO, in their place: null, no wait" "$(jq -c '.devices[1] | [.numa_node, .align, .target_node]' <<< "$json")" '[null,null,1]'
+# a size that is no whole number of K: in bytes, and its column widens
+root=$(fixture mixed)
+dev=$root/sys/devices/platform/hmem.2/dax2.0
+echo 1099511627777 > "$dev/size"
+printf '%#x\n' $((0x200000000 + 1099511627777 - 1)) > "$dev/mapping0/end"
+out=$("$dp" --root "$root" --config "$pol" status dax2.0 dax3.0)
+has "a wide size fits its column" "$out" "DEVICE REGION          SIZE NODE RESOURCE    MODE    WANT    RULE  STATE MEMORY
+dax2.0      2 1099511627777    1 0x200000000 unbound unbound spare ok    -
+dax3.0      3          250M    0 0x240600000 devdax  devdax  pmem  ok    -"
+long=$(conf long.conf <<'EOF'
+[rule a-rule-name-longer-than-sixteen]
+device = dax1.0
+mode = devdax
+EOF
+)
+out=$("$dp" --root "$src/sysfs/mixed" --config "$long" status dax1.0 dax2.0)
+has "a long rule name fits its column" "$out" "RULE                            STATE MEMORY
+dax1.0      1 512M    1 0x1c0000000 system-ram devdax a-rule-name-longer-than-sixteen drift 4/4 normal
+dax2.0      2 512M    1 0x200000000 unbound    keep   (defaults)                      ok    -"
 is "json: uuid" "$(jq -r '.devices[3].uuid' <<< "$json")" "805f67b9-154a-45ae-b7c6-02f58b6fb349"
 is "json: path" "$(jq -r '.devices[0].path' <<< "$json")" "/sys/devices/platform/hmem.0/dax0.0"
 is "json: resource" "$(jq -r '.devices[0].resource' <<< "$json")" "0x180000000"
 json=$("$dp" --root "$src/sysfs/mixed" --config "$pol" check --json)
 is "check --json lists rules" "$(jq -r '[.rules[].name] | join(",")' <<< "$json")" "pmem,ram,spare"
 is "check --json counts matches" "$(jq -r '.rules[2].devices_matched' <<< "$json")" 2
+is "  and [defaults]" "$(jq -r '.default_devices_matched' <<< "$json")" 0
+
+# --- check: how many devices each rule decides ---
+counts=$(conf counts.conf <<'EOF'
+[defaults]
+mode = devdax
+[rule spare]
+region = 0,2
+mode = none
+[rule late]
+device = dax0.0
+mode = fsdev
+[rule nothing]
+device = dax9.9
+mode = devdax
+[rule never]
+region = 0,2
+device = dax2.0
+mode = devdax
+EOF
+)
+out=$("$dp" --root "$src/sysfs/mixed" --config "$counts" check 2>&1); is "check counts devices: exit 0" "$?" 0
+has "  a rule shadowed by an earlier one (a config warning) decides none" "$out" "$counts:12: warning: rule 'never' can never match: rule 'spare' ($counts:3) matches every device it does"
+has "  and says it" "$out" "rule never   device=dax2.0 region=0,2 -> devdax, decides 0 devices  ($counts:12)
+$counts:12: warning: rule 'never' decides no device: earlier rules decide the 1 it matches"
+has "  [defaults] decides what no rule matches" "$out" "defaults: mode=devdax online=movable, decides 2 devices"
+has "  a rule, and its name column as wide as the longest" "$out" "rule spare   region=0,2 -> unbound, decides 2 devices  ($counts:3)"
+has "  a rule whose devices an earlier one decides counts none" "$out" "rule late    device=dax0.0 -> fsdev, decides 0 devices  ($counts:6)
+$counts:6: warning: rule 'late' decides no device: earlier rules decide the 1 it matches"
+has "  a rule matching nothing" "$out" "rule nothing device=dax9.9 -> devdax, decides 0 devices  ($counts:9)
+$counts:9: warning: rule 'nothing' matches no present device"
+json=$("$dp" --root "$src/sysfs/mixed" --config "$counts" check --json)
+is "  in JSON: devices_matched per rule, default_devices_matched" \
+	"$(jq -c '[.default_devices_matched, (.rules[] | .devices_matched)]' <<< "$json")" '[2,2,0,0,0]'
+mkdir -p "$tmp/nobus/sys"
+out=$("$dp" --root "$tmp/nobus" --config "$counts" check 2>&1); is "check without a dax bus: exit 0" "$?" 0
+has "  says the devices were not counted" "$out" "devices not counted: no dax bus: /sys/bus/dax/devices is missing"
+if grep -q "decides\|matches no present" <<< "$out"; then notok "  and counts none"; else ok "  and counts none"; fi
+root=$(fixture mixed)
+rm -r "$root/sys/bus/dax/devices"; echo x > "$root/sys/bus/dax/devices"
+out=$("$dp" --root "$root" --config "$counts" check 2>&1); is "check with an unreadable dax bus: exit 0" "$?" 0
+has "  says why the devices were not counted" "$out" "devices not counted: cannot read /sys/bus/dax/devices: Not a directory"
+json=$("$dp" --root "$tmp/nobus" --config "$counts" check --json)
+is "  in JSON: null counts and the warning" "$(jq -c '[.default_devices_matched, .rules[0].devices_matched, .warnings[0]]' <<< "$json")" \
+	'[null,null,"devices not counted: no dax bus: /sys/bus/dax/devices is missing"]'
 
 # --- explain ---
 out=$("$dp" --root "$src/sysfs/mixed" --config "$pol" explain dax2.0); is "explain: exit 0" "$?" 0
@@ -120,6 +233,7 @@ has "explain: device reason" "$out" "rule ram ($pol:4): no match: device dax2.0 
 has "explain: the match" "$out" "rule spare ($pol:8): matches -> mode unbound"
 json=$("$dp" --root "$src/sysfs/mixed" --config "$pol" explain --json dax2.0)
 is "explain --json" "$(jq -r '.rule + " " + (.rules | map(.matched | tostring) | join(","))' <<< "$json")" "spare false,false,true"
+is "explain --json: chardev, wanted_mode, no errors" "$(jq -c '[.chardev, .wanted_mode, .errors]' <<< "$json")" '["dax2.0","unbound",[]]'
 
 # --- apply --dry-run: the exact writes, in order ---
 root=$(fixture mixed)
@@ -177,6 +291,7 @@ EOF
 )
 out=$("$dp" --root "$root" --config "$busy" status); is "status of a mapped device: exit 4" "$?" 4
 has "status names the process" "$out" "dax3.0: busy: in use: pid 4242 (holder, mapped)"
+is "  reason: in-use" "$("$dp" --root "$root" --config "$busy" status --json dax3.0 | jq -r '.devices[0] | .state + " " + .reason')" "busy in-use"
 out=$("$dp" --root "$root" --config "$busy" apply --dry-run 2>&1); is "apply of a mapped device: exit 3" "$?" 3
 has "apply refuses, naming the process" "$out" "dax3.0: busy: /dev/dax3.0 is in use: pid 4242 (holder, mapped); not leaving devdax (--force overrides)"
 if grep -q "write" <<< "$out"; then notok "busy: no write"; else ok "busy: no write"; fi
@@ -240,6 +355,9 @@ out=$(DAX_POLICY_TEST_FAIL=new_id hooked --root "$root" --config "$mem" apply da
 is "failed new_id: exit 3" "$?" 3
 has "  undone, named" "$out" "dax1.0: error: new_id on device_dax failed: Input/output error; switching system-ram -> devdax undone, device is system-ram"
 is "  new_id file untouched" "$(drv device_dax new_id)" ""
+root=$(fixture mixed)
+json=$(DAX_POLICY_TEST_FAIL=new_id hooked --root "$root" --config "$mem" apply --json dax1.0 2>/dev/null)
+is "  in JSON: state error, reason failed; undone, so not changed" "$(jq -c '.devices[0] | [.state, .reason, .changed]' <<< "$json")" '["error","failed",false]'
 
 ram2=$(conf ram2.conf <<'EOF'
 [rule r]
@@ -275,6 +393,9 @@ root=$(fixture mixed)
 out=$(DAX_POLICY_TEST_BUS=dax2.0 hooked --root "$root" --config "$grab" apply 2>&1)
 is "a driver that takes the device by itself gets bind alone: no new_id" "$(cat "$root/sys/bus/dax/drivers/kmem/new_id")" ""
 is "  so dax2.0 is never taken" "$(readlink "$root/sys/bus/dax/devices/dax2.0/driver")" ""
+root=$(fixture mixed)
+json=$(DAX_POLICY_TEST_BUS=dax2.0 hooked --root "$root" --config "$grab" apply --json 2>/dev/null)
+is "  in JSON: dax0.0 changed, now in policy" "$(jq -c '.devices[] | select(.chardev == "dax0.0") | [.changed, .state, .reason, .mode]' <<< "$json")" '[true,"ok","in-policy","system-ram"]'
 
 # --- memory that cannot be offlined: the blocks offlined so far come back ---
 root=$(fixture mixed)
@@ -284,6 +405,9 @@ has "names the block" "$out" "dax1.0: busy: memory block memory58 cannot be offl
 has "first block onlined again" "$out" "restore: write 'online_kernel' to /sys/devices/system/memory/memory56/state"
 has "second block onlined again" "$out" "restore: write 'online_kernel' to /sys/devices/system/memory/memory57/state"
 if grep -q "remove_id\|unbind" <<< "$out"; then notok "driver untouched"; else ok "driver untouched"; fi
+root=$(fixture mixed)
+json=$(DAX_POLICY_TEST_FAIL=offline:3 hooked --root "$root" --config "$mem" apply --json dax1.0 2>/dev/null)
+is "  in JSON: state busy, reason memory-busy" "$(jq -c '.devices[0] | [.state, .reason]' <<< "$json")" '["busy","memory-busy"]'
 is "the failed block's file is left as it was" "$(cat "$root/sys/devices/system/memory/memory58/state")" "online"
 root=$(fixture mixed)
 DAX_POLICY_TEST_FAIL=offline:3 DAX_POLICY_TEST_KILL_AFTER=restore hooked --root "$root" --config "$mem" apply dax1.0 >/dev/null 2>&1
@@ -308,6 +432,7 @@ out=$("$dp" --root "$root" --config "$keep" status 2>&1); is "unbound before the
 rm "$root/run/dax-policy/decided"	# as if dax2.0 appeared after the hold
 out=$("$dp" --root "$root" --config "$keep" status 2>&1); is "a new unbound device kept: status 4" "$?" 4
 has "  it waits" "$out" "dax2.0: drift: new, waiting for the policy: it gets the kernel's own choice"
+is "  reason: waiting" "$("$dp" --root "$root" --config "$keep" status --json dax2.0 | jq -r '.devices[0].reason')" waiting
 out=$("$dp" --root "$root" --config "$keep" apply --dry-run 2>&1)
 has "dry-run: the kernel's own choice through drivers_probe" "$out" "write probe      dax2.0 > /sys/bus/dax/drivers_probe"
 out=$("$dp" --root "$root" --config "$keep" apply 2>&1); is "apply probes it: exit 0" "$?" 0
@@ -441,6 +566,7 @@ is "  and in JSON" "$("$dp" --json --root "$src/sysfs/mixed" --config "$broad" c
 root=$(fixture mixed)
 out=$("$dp" --root "$root" --config "$broad" apply 2>&1); is "apply refuses system-ram on pmem: exit 3" "$?" 3
 has "  says why, and what would allow it" "$out" "dax3.0: error: persistent memory of namespace3.0: system-ram would destroy the data it keeps; refused unless the rule says destroy-pmem-data = yes"
+is "  reason: persistent-memory" "$("$dp" --root "$root" --config "$broad" status --json dax3.0 | jq -r '.devices[0].reason')" persistent-memory
 is "  nothing written" "$(drv device_dax remove_id)$(drv device_dax unbind)$(drv kmem new_id)" ""
 echo "destroy-pmem-data = yes" >> "$broad"
 out=$("$dp" --root "$root" --config "$broad" apply --dry-run 2>&1); is "with destroy-pmem-data = yes: exit 0" "$?" 0
@@ -494,6 +620,7 @@ out=$(timeout 20 "$dp" --root "$src/sysfs/hostile" --config "$tmp/none.conf" sta
 has "  a mapping over the whole address space is refused" "$out" "dax0.0: error: mapping0 0x0-0xffffffffffffffff is not a range of physical memory"
 has "  no mappingN, unreadable resource: refused, not guessed at 0" "$out" "dax1.0: error: no mappingN and no readable resource: its range is unknown"
 has "  an unreadable size says so" "$out" "dax2.0: error: cannot read its size: No such file or directory"
+is "  reasons" "$("$dp" --root "$src/sysfs/hostile" --config "$tmp/none.conf" status --json | jq -r '[.devices[].reason] | join(" ")')" "unreadable unreadable unreadable no-rule"
 root=$(fixture hostile)
 out=$("$dp" --root "$root" --config "$mem" apply --dry-run 2>&1); is "hostile tree: apply refuses dax1.0: exit 3" "$?" 3
 if grep -q "memory[0-3]/state" <<< "$out"; then notok "  memory0-3, no dax device's, are never offlined"; else ok "  memory0-3, no dax device's, are never offlined"; fi
@@ -534,6 +661,7 @@ out=$("$dp" --root "$root" --config "$region2" apply 2>&1); is "a region's empty
 is "  nothing to do" "$out" "5 dax devices in policy, nothing to do"
 out=$("$dp" --root "$root" --config "$region2" status --json dax2.1 2>&1)
 is "  status: ok, no memory yet" "$(jq -r '.devices[0] | .state + ": " + .message' <<< "$out")" "ok: no memory assigned yet (size 0)"
+is "  reason: not-yet-assigned" "$(jq -r '.devices[0].reason' <<< "$out")" not-yet-assigned
 
 # --- the search path: /etc over /run over /usr/lib, masking, cat-config ---
 if "$dp" --help | grep -q '(default /etc/dax-policy.conf)'; then
@@ -555,7 +683,7 @@ if "$dp" --help | grep -q '(default /etc/dax-policy.conf)'; then
 	has "  with each file's text" "$out" "[rule admin]"
 	json=$("$dp" --root "$root" status --json)
 	is "the rules that apply come from the files read" \
-		"$(jq -r '[.devices[] | select(.name == "dax0.0" or .name == "dax1.0" or .name == "dax2.0") | .name + "=" + (.rule // "-")] | join(" ")' <<< "$json")" \
+		"$(jq -r '[.devices[] | select(.chardev == "dax0.0" or .chardev == "dax1.0" or .chardev == "dax2.0") | .chardev + "=" + (.rule // "-")] | join(" ")' <<< "$json")" \
 		"dax0.0=admin dax1.0=- dax2.0=runtime"
 	out=$("$dp" --root "$root" --config "$root/etc/dax-policy.conf" cat-config)
 	is "--config FILE reads FILE and FILE.d only" "$(grep -c '^# ' <<< "$out")" 2

@@ -49,6 +49,9 @@ static void check_fixture(const char *fixture, const struct expect *want, size_t
 		FIELD(d->region == w->region, "region");
 		FIELD(d->size == w->size, "size");
 		FIELD(d->target_node == w->node, "target node");
+		/* captured where each device's memory is its own node's */
+		FIELD(d->numa_node == w->node, "numa node");
+		FIELD(d->align == 2ULL << 20, "align 2M");
 		FIELD(d->resource == w->resource, "resource");
 		FIELD(strcmp(d->uuid, w->uuid) == 0, "uuid");
 		FIELD(strcmp(d->path, w->path) == 0, "canonical path without the root");

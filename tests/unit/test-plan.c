@@ -2,6 +2,7 @@
 /* The matcher and the planner, on devices made up in memory (no I/O). */
 #include "config.h"
 #include "match.h"
+#include "outcome.h"
 #include "plan.h"
 #include "tap.h"
 #include "util.h"
@@ -340,8 +341,71 @@ static void test_pmem(void)
 	policy_free(&p);
 }
 
+/* The reason word and state status gives device D under P (NULL: broken). */
+static void check_reason(const struct policy *p, const struct dax_device *d, const char *reason,
+			 const char *state, const char *what)
+{
+	struct snapshot s = { .devs = (struct dax_device *)d, .n = 1 };
+	struct outcome o;
+	struct plan plan;
+	char text[256];
+
+	plan_build(p, &s, NULL, 0, &plan);
+	outcome_from_plan(&plan.e[0], &o);
+	snprintf(text, sizeof(text), "%s %s", dev_reason_name(o.reason), dev_state_name(o.state));
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s %s", reason, state);
+		tap_is_str(text, want, what);
+	}
+	plan_free(&plan);
+}
+
+/* Every reason the plan gives, with the state it means. */
+static void test_reasons(void)
+{
+	struct dax_device d = dev("dax0.0", 0, 1ULL << 30, 0, 1ULL << 32, "device_dax");
+	struct policy p = load("[rule dev]\ndevice = dax0.0\nmode = devdax\n"
+			       "[rule keep]\ndevice = dax1.0\nmode = keep\n"
+			       "[rule ram]\ndevice = dax2.0\nmode = system-ram\n"
+			       "[rule other]\ndevice = dax9.9\nmode = fsdev\n");
+
+	check_reason(&p, &d, "in-policy", "ok", "reason: in its mode");
+	check_reason(NULL, &d, "config-error", "?",
+		     "reason: a broken configuration decides nothing");
+	str_copy(d.name, sizeof(d.name), "dax1.0");
+	check_reason(&p, &d, "kept", "ok", "reason: a rule keeps it");
+	str_copy(d.name, sizeof(d.name), "dax5.0");
+	check_reason(&p, &d, "no-rule", "ok", "reason: no rule, [defaults] keeps it");
+	d = dev("dax5.0", 5, 1ULL << 30, 0, 1ULL << 32, "");
+	d.waiting = true;
+	check_reason(&p, &d, "waiting", "drift", "reason: new and kept: waiting");
+	d = dev("dax2.0", 2, 1ULL << 30, 0, 1ULL << 32, "device_dax");
+	check_reason(&p, &d, "wrong-mode", "drift", "reason: in another mode");
+	d = dev("dax2.0", 2, 1ULL << 30, 0, 1ULL << 32, "kmem");
+	d.mem.present = true;
+	d.mem.online = d.mem.normal = 8;
+	check_reason(&p, &d, "memory-state", "drift", "reason: memory not as online= asks");
+	d = dev("dax2.0", 2, 64ULL << 20, 0, 1ULL << 32, "device_dax");
+	check_reason(&p, &d, "no-memory-blocks", "error",
+		     "reason: no whole memory block for system-ram");
+	d = dev("dax2.0", 2, 1ULL << 30, 0, 1ULL << 32, "device_dax");
+	d.pmem = true;
+	check_reason(&p, &d, "persistent-memory", "error", "reason: the persistent-memory guard");
+	d = dev("dax0.0", 0, 1ULL << 30, 0, 1ULL << 32, "vfio_dax");
+	check_reason(&p, &d, "foreign-driver", "error", "reason: another driver");
+	d = dev("dax0.0", 0, 0, 0, 1ULL << 32, "");
+	check_reason(&p, &d, "not-yet-assigned", "ok", "reason: size 0");
+	str_copy(d.problem, sizeof(d.problem), "cannot read its size");
+	check_reason(&p, &d, "unreadable", "error", "reason: what cannot be read");
+	check_reason(NULL, &d, "unreadable", "error", "  even with a broken configuration");
+	policy_free(&p);
+}
+
 int main(void)
 {
+	test_reasons();
 	test_pmem();
 	test_waiting();
 	test_match_keys();

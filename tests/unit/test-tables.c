@@ -3,6 +3,7 @@
  * consistent, and the word lists messages are built from. */
 #include "keys.h"
 #include "mode.h"
+#include "outcome.h"
 #include "tap.h"
 #include "util.h"
 
@@ -97,8 +98,36 @@ static void test_words_join(void)
 	tap_is_str(buf, "a, b or c", "three words");
 }
 
+/* Every reason has a word of its own, lower case and dashes (scripts
+ * match on them), and a state. */
+static void test_reasons(void)
+{
+	for (int r = 0; r < REASON_COUNT; r++) {
+		const char *word = dev_reason_name((enum dev_reason)r);
+		bool plain = word[0] != '\0';
+		char what[128];
+
+		for (const char *c = word; *c; c++)
+			plain = plain && ((*c >= 'a' && *c <= 'z') || *c == '-');
+		snprintf(what, sizeof(what), "reason %d: a plain word (%s)", r, word);
+		tap_ok(plain, what);
+		for (int q = 0; q < r; q++) {
+			if (strcmp(word, dev_reason_name((enum dev_reason)q)) == 0) {
+				snprintf(what, sizeof(what), "reason %s: given twice", word);
+				tap_ok(false, what);
+			}
+		}
+	}
+	tap_is_str(dev_reason_name(REASON_COUNT), "?", "past the table: ?");
+	tap_is_int(dev_reason_state(REASON_IN_USE), STATE_BUSY, "in-use means busy");
+	tap_is_int(dev_reason_state(REASON_CONFIG_ERROR), STATE_UNKNOWN,
+		   "config-error: the state is unknown");
+	tap_is_str(dev_state_name(STATE_UNKNOWN), "?", "unknown state shows as ?");
+}
+
 int main(void)
 {
+	test_reasons();
 	test_modes();
 	test_keys();
 	test_words_join();

@@ -51,16 +51,20 @@ is "status after apply exits 0" "$rc" 0
 
 # status --json against sysfs
 dax-policy status --json > /tmp/status.json
+# a node of -1 (none) is null in JSON
+node_of() { local n; n=$(cat "/sys/bus/dax/devices/$1/$2"); [ "$n" = -1 ] && n=null; echo "$n"; }
 for d in dax0.0 dax1.0 dax2.0; do
-	drv=$(jq -r ".devices[] | select(.name == \"$d\") | .driver // \"\"" /tmp/status.json)
+	drv=$(jq -r ".devices[] | select(.chardev == \"$d\") | .driver // \"\"" /tmp/status.json)
 	is "status --json driver of $d matches sysfs" "$drv" "$(driver_of $d)"
-	size=$(jq -r ".devices[] | select(.name == \"$d\") | .size" /tmp/status.json)
+	size=$(jq -r ".devices[] | select(.chardev == \"$d\") | .size" /tmp/status.json)
 	is "status --json size of $d matches sysfs" "$size" "$(cat /sys/bus/dax/devices/$d/size)"
-	node=$(jq -r ".devices[] | select(.name == \"$d\") | .numa_node" /tmp/status.json)
-	is "status --json numa node of $d matches sysfs" "$node" "$(cat /sys/bus/dax/devices/$d/target_node)"
+	node=$(jq -r ".devices[] | select(.chardev == \"$d\") | .target_node" /tmp/status.json)
+	is "status --json target node of $d matches sysfs" "$node" "$(node_of $d target_node)"
+	node=$(jq -r ".devices[] | select(.chardev == \"$d\") | .numa_node" /tmp/status.json)
+	is "status --json numa node of $d matches sysfs" "$node" "$(node_of $d numa_node)"
 done
-on=$(jq -r '.devices[] | select(.name == "dax1.0") | "\(.memory.online)/\(.memory.blocks)"' /tmp/status.json)
-is "status --json memory of dax1.0 matches sysfs" "$on Movable" "$(memory_state dax1.0)"
+on=$(jq -r '.devices[] | select(.chardev == "dax1.0") | "\(.online_memblocks)/\(.total_memblocks) \(if .movable then "Movable" else "not movable" end)"' /tmp/status.json)
+is "status --json memory of dax1.0 matches sysfs" "$on" "$(memory_state dax1.0)"
 
 # every other transition
 write_config <<'CONF'
