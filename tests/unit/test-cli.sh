@@ -611,6 +611,13 @@ online = normal"
 	is "  the file is gone" "$(ls "$d")" ""
 	out=$("$dp" --root "$root" unset dax2.0 2>&1); is "unset of a device not set: exit 0" "$?" 0
 	has "  says so" "$out" "dax2.0: not set: no drop-in of dax-policy set for it in $d"
+	# a path with glob characters: the rule matches it, and only it, literally
+	mv "$root/sys/devices/platform/hmem.2" "$root/sys/devices/platform/hmem[2]"
+	ln -sfn '../../../devices/platform/hmem[2]/dax2.0' "$root/sys/bus/dax/devices/dax2.0"
+	out=$("$dp" --root "$root" set dax2.0 none 2>&1); is "set by a path with [ ]: exit 0" "$?" 0
+	has "  escaped in the rule" "$(cat "$d"/00-set-path-*.conf)" 'path = /sys/devices/platform/hmem\[2\]/dax2.0'
+	is "  which matches it" "$("$dp" --root "$root" status --json dax2.0 | jq -r '.devices[0].rule')" "$(basename "$(ls "$d")" .conf | sed 's/^00-//')"
+	"$dp" --root "$root" unset dax2.0 >/dev/null 2>&1; is "  unset finds it by the same path" "$(ls "$d")" ""
 
 	fresh
 	out=$(DAX_POLICY_TEST_BUS= hooked --root "$root" set --runtime dax0.0 none 2>&1); is "set --runtime: exit 0" "$?" 0
@@ -627,6 +634,10 @@ online = normal"
 	"$dp" --root "$root" unset --runtime dax0.0 >/dev/null 2>&1; is "unset --runtime: exit 0" "$?" 0
 	is "  removed from /run" "$(ls "$r")" ""
 	"$dp" --root "$root" --config "$none" set --runtime dax0.0 none >/dev/null 2>&1; is "--runtime with -c FILE (which reads no /run): exit 2" "$?" 2
+	"$dp" --root "$root" set dax2.0 none >/dev/null 2>&1
+	out=$("$dp" --root "$root" set --runtime dax2.0 devdax 2>&1); is "set --runtime where /etc has the same file: exit 1" "$?" 1
+	has "  the /etc file would hide it: refused" "$out" "$r/00-set-resource-0x200000000.conf would not be read: $d/00-set-resource-0x200000000.conf, of the same name, hides it; nothing changed"
+	is "  nothing written to /run" "$(ls "$r")" ""
 
 	fresh
 	out=$("$dp" --root "$root" set dax0.0 bogus 2>&1); is "set, not a mode: exit 2" "$?" 2
@@ -692,6 +703,7 @@ online = normal"
 	nvdimm.uuid = "ed93e918-e165-49d8-921d-383d7b9660c5"
 	mode = devdax
 	EOF
+	printf '[reconfigure-device dev/dax]\nnvdimm.uuid = 11111111-2222-3333-4444-555555555555\nmode = devdax\n' > "$x/15-same.conf"
 	out=$("$dp" --root "$root" import-daxctl 2>"$tmp/err"); is "import-daxctl: exit 0" "$?" 0
 	has "  a system-ram rule, movable=false as online=normal, the pmem guard lifted as daxctl did" "$out" "[rule daxctl-unique_identifier_foo]
 uuid = $uuid3
@@ -702,9 +714,10 @@ online = normal"
 uuid = ed93e918-e165-49d8-921d-383d7b9660c5
 mode = devdax"
 	has "  each says where it came from" "$out" "# $x/10-ram.conf:2"
+	has "  names that come out the same are made unique" "$out" "[rule daxctl-dev-dax-2]"
 	is "  no warning" "$(cat "$tmp/err")" ""
 	is "  printed only: nothing written" "$(ls "$d" 2>/dev/null)" ""
-	printf "$out\n" > "$tmp/imported.conf"; chmod 644 "$tmp/imported.conf"
+	printf '%s\n' "$out" > "$tmp/imported.conf"; chmod 644 "$tmp/imported.conf"
 	"$dp" --root "$root" --config "$tmp/imported.conf" check >/dev/null 2>&1; is "  the text is a valid configuration" "$?" 0
 	out=$("$dp" --root "$root" import-daxctl --write 2>&1); is "import-daxctl --write: exit 0" "$?" 0
 	is "  the drop-in" "$(ls "$d")" "40-daxctl-import.conf"
@@ -727,7 +740,7 @@ mode = devdax"
 	has "  a mode daxctl does not have" "$out" "$x/20-bad.conf:3: bad value for mode: 'ram': expected system-ram or devdax"
 	has "  a line that is no key" "$out" "$x/20-bad.conf:4: expected 'key = value' or a [section], got 'garbage'"
 	has "  nothing imported" "$out" "3 errors; nothing imported"
-	has "  the file written before is left" "$(cat "$d/40-daxctl-import.conf")" "[rule daxctl-dev-dax]"
+	has "  the file written before is left" "$(cat "$d/40-daxctl-import.conf")" "[rule daxctl-dev-dax-2]"
 	rm "$x"/*
 	out=$("$dp" --root "$root" import-daxctl 2>&1); is "an empty directory: exit 0" "$?" 0
 	has "  says so" "$out" "no [reconfigure-device] section to import"
