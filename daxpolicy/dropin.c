@@ -110,7 +110,15 @@ int dropin_write(const char *dir, const char *name, const char *text, bool repla
 		/* no replace: never over a file that appeared since the check */
 		if (renameat2(dfd, tmp, dfd, name, replace ? 0 : RENAME_NOREPLACE) < 0)
 			rc = -errno;
-		else if (fsync(dfd) < 0)
+		/* a filesystem without RENAME_NOREPLACE: check again, as near as can be */
+		if (rc == -EINVAL && !replace) {
+			rc = what_is_there(dfd, name);
+			if (rc == 1)
+				rc = -EEXIST;
+			else if (rc == 0 && renameat(dfd, tmp, dfd, name) < 0)
+				rc = -errno;
+		}
+		if (rc == 0 && fsync(dfd) < 0)
 			return -errno;
 	}
 	if (rc)
