@@ -93,6 +93,11 @@ static void check_rule(struct ini *ini, const struct rule *r)
 				     config_keys[k].name, words, r->name, mode_word(mode));
 }
 
+bool rule_overrides(const struct rule *r)
+{
+	return rule_has(r, KEY_OVERRIDE) && r->set.key[KEY_OVERRIDE].v.yes;
+}
+
 bool rule_destroys_pmem(const struct rule *r)
 {
 	return rule_has(r, KEY_DESTROY_PMEM_DATA) && r->set.key[KEY_DESTROY_PMEM_DATA].v.yes;
@@ -282,9 +287,34 @@ static bool rule_covers(const struct rule *a, const struct rule *b)
 	return true;
 }
 
+/*
+ * Rules with override = yes (what dax-policy set writes) go before every
+ * other rule, each group keeping its file order: whatever file a rule
+ * comes from, an override is tried first. Stable, in place.
+ */
+static void overrides_first(struct policy *p)
+{
+	size_t k = 0;
+
+	for (size_t j = 0; j < p->nrules; j++) {
+		struct rule r;
+
+		if (!rule_overrides(&p->rules[j]))
+			continue;
+		if (j != k) {
+			r = p->rules[j];
+			memmove(&p->rules[k + 1], &p->rules[k], (j - k) * sizeof(r));
+			p->rules[k] = r;
+		}
+		k++;
+	}
+}
+
 void policy_finish(struct policy *p)
 {
 	FILE *out = p->ini.err ? p->ini.err : stderr;
+
+	overrides_first(p);
 
 	for (size_t j = 1; j < p->nrules; j++) {
 		for (size_t i = 0; i < j; i++) {

@@ -50,7 +50,8 @@ int policy_load(struct policy *p, const char *main_file, bool check_owner);
 
 /* Parse one file's text; used by policy_load and by the fuzzer. */
 void policy_parse_text(struct policy *p, const char *file, const char *text, size_t len);
-/* Checks that need the whole policy (shadowed rules); after all files. */
+/* After all files: override rules first, then checks that need the whole
+ * policy (shadowed rules). */
 void policy_finish(struct policy *p);
 
 /* Whether a rule gave key K. */
@@ -60,6 +61,8 @@ enum dax_mode rule_mode(const struct rule *r);
 enum online_policy rule_online(const struct policy *p, const struct rule *r);
 /* Does the rule allow system-ram on persistent memory (destroy-pmem-data = yes)? */
 bool rule_destroys_pmem(const struct rule *r);
+/* Is it tried before every other rule (override = yes)? */
+bool rule_overrides(const struct rule *r);
 enum dax_mode default_mode(const struct policy *p);
 enum online_policy default_online(const struct policy *p);
 

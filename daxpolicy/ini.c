@@ -417,6 +417,47 @@ static bool have_name(const struct dropin *d, size_t n, const char *name)
  * (/etc over /run over /usr/lib, as systemd's *.d); false when DIR may not
  * be used, or when there are too many.
  */
+static bool add_name(struct ini *ini, const char *dropin, const char *name, struct dropin *d,
+		     size_t *n)
+{
+	if (*n == INI_DROPINS_MAX) {
+		ini_file_error(ini, dropin, "more than %d drop-in files; none is read",
+			       INI_DROPINS_MAX);
+		return false;
+	}
+	d[*n].name = strdup(name);
+	if (!d[*n].name) {
+		ini_file_error(ini, dropin, "out of memory");
+		return false;
+	}
+	d[(*n)++].dir = dropin;
+	return true;
+}
+
+/* The change to DIR/NAME the load is to read as made, if any. */
+static const struct ini_overlay *overlay_of(const struct ini *ini, const char *dir,
+					    const char *name)
+{
+	for (size_t i = 0; i < ini->noverlays; i++)
+		if (strcmp(ini->overlays[i].dir, dir) == 0 &&
+		    strcmp(ini->overlays[i].name, name) == 0)
+			return &ini->overlays[i];
+	return NULL;
+}
+
+/* The files of DIR written by the overlays: they hide the same name below. */
+static bool overlay_names(struct ini *ini, const char *dir, struct dropin *d, size_t *n)
+{
+	for (size_t i = 0; i < ini->noverlays; i++) {
+		const struct ini_overlay *ov = &ini->overlays[i];
+
+		if (ov->text && strcmp(ov->dir, dir) == 0 && !have_name(d, *n, ov->name) &&
+		    !add_name(ini, dir, ov->name, d, n))
+			return false;
+	}
+	return true;
+}
+
 static bool dropin_names(struct ini *ini, const char *dropin, DIR *dir, bool check_owner,
 			 struct dropin *d, size_t *n)
 {
@@ -429,19 +470,10 @@ static bool dropin_names(struct ini *ini, const char *dropin, DIR *dir, bool che
 		size_t len = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0 ||
-		    have_name(d, *n, de->d_name))
+		    have_name(d, *n, de->d_name) || overlay_of(ini, dropin, de->d_name))
 			continue;
-		if (*n == INI_DROPINS_MAX) {
-			ini_file_error(ini, dropin, "more than %d drop-in files; none is read",
-				       INI_DROPINS_MAX);
+		if (!add_name(ini, dropin, de->d_name, d, n))
 			return false;
-		}
-		d[*n].name = strdup(de->d_name);
-		if (!d[*n].name) {
-			ini_file_error(ini, dropin, "out of memory");
-			return false;
-		}
-		d[(*n)++].dir = dropin;
 	}
 	return true;
 }
@@ -457,6 +489,26 @@ static bool masked(const char *path)
 
 	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
 	       S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
+/* Read the drop-ins D (freed here) in lexical order of their names. */
+static void load_dropins(struct ini *ini, const struct ini_ops *ops, void *data, struct dropin *d,
+			 size_t nd, bool check_owner)
+{
+	if (nd > 1)
+		qsort(d, nd, sizeof(d[0]), cmp_dropins);
+	for (size_t i = 0; i < nd; i++) {
+		const struct ini_overlay *ov = overlay_of(ini, d[i].dir, d[i].name);
+		char path[PATH_MAX];
+
+		if (!str_printf(path, sizeof(path), "%s/%s", d[i].dir, d[i].name))
+			ini_file_error(ini, d[i].dir, "path too long");
+		else if (ov)
+			ini_parse_text(ini, ops, data, path, ov->text, strlen(ov->text));
+		else if (!masked(path))
+			load_file(ini, ops, data, path, check_owner);
+	}
+	free_dropins(d, nd);
 }
 
 int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char *main_file,
@@ -480,6 +532,10 @@ int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char 
 	for (size_t i = 0; i < ndirs && ok; i++) {
 		_cleanup_closedir_ DIR *dir = NULL;
 
+		if (!overlay_names(ini, dirs[i], d, &nd)) {
+			ok = false;
+			break;
+		}
 		if (absent(ini, dirs[i]))
 			continue;
 		dir = opendir(dirs[i]);
@@ -494,16 +550,28 @@ int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char 
 		free_dropins(d, nd);
 		return -1;
 	}
-	if (nd > 1)
-		qsort(d, nd, sizeof(d[0]), cmp_dropins);
-	for (size_t i = 0; i < nd; i++) {
-		char path[PATH_MAX];
+	load_dropins(ini, ops, data, d, nd, check_owner);
+	return ini->nerrors ? -1 : 0;
+}
 
-		if (!str_printf(path, sizeof(path), "%s/%s", d[i].dir, d[i].name))
-			ini_file_error(ini, d[i].dir, "path too long");
-		else if (!masked(path))
-			load_file(ini, ops, data, path, check_owner);
+int ini_load_dir(struct ini *ini, const struct ini_ops *ops, void *data, const char *dir,
+		 bool check_owner)
+{
+	_cleanup_closedir_ DIR *dirp = NULL;
+	struct dropin d[INI_DROPINS_MAX];
+	size_t nd = 0;
+
+	if (absent(ini, dir))
+		return ini->nerrors ? -1 : 0;
+	dirp = opendir(dir);
+	if (!dirp) {
+		ini_file_error(ini, dir, "cannot open: %s", strerror(errno));
+		return -1;
 	}
-	free_dropins(d, nd);
+	if (!dropin_names(ini, dir, dirp, check_owner, d, &nd)) {
+		free_dropins(d, nd);
+		return -1;
+	}
+	load_dropins(ini, ops, data, d, nd, check_owner);
 	return ini->nerrors ? -1 : 0;
 }

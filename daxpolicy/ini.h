@@ -26,6 +26,17 @@
 #define INI_LINE_MAX 4096
 #define INI_FILE_MAX (1024 * 1024)
 
+/*
+ * A drop-in about to be written or removed (dax-policy set, unset): the
+ * load reads TEXT as DIR/NAME, or with TEXT NULL leaves DIR/NAME out, as if
+ * the change were made, so that it can be checked before it is.
+ */
+struct ini_overlay {
+	const char *dir; /* exactly as the load names it (a more_dirs entry, or the main file's .d) */
+	const char *name;
+	const char *text;
+};
+
 struct ini {
 	FILE *err;		/* where messages go; stderr when NULL */
 	struct errlist *errors; /* where they are kept too (--json); may be NULL */
@@ -35,6 +46,8 @@ struct ini {
 	/* drop-in directories after the main file's own, in falling priority
 	 * (/run, /usr/lib), NULL-terminated; NULL: only the main file's */
 	const char *const *more_dirs;
+	const struct ini_overlay *overlays; /* changes to read as made ... */
+	size_t noverlays;		    /* ... and how many */
 	const char *file;	/* the file being parsed ... */
 	int line;		/* ... and its line */
 };
@@ -68,6 +81,11 @@ void ini_parse_text(struct ini *ini, const struct ini_ops *ops, void *data, cons
  */
 int ini_load(struct ini *ini, const struct ini_ops *ops, void *data, const char *main_file,
 	     bool check_owner);
+
+/* Every *.conf of DIR in lexical order, as ini_load reads drop-ins, with no
+ * main file and no other directory. 0, or -1 when anything was reported. */
+int ini_load_dir(struct ini *ini, const struct ini_ops *ops, void *data, const char *dir,
+		 bool check_owner);
 
 /* The drop-in directory belonging to a main file. */
 bool ini_dropin_dir(const char *main_file, char *out, size_t size);

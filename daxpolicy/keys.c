@@ -225,6 +225,8 @@ const struct config_key config_keys[CONFIG_KEY_COUNT] = {
 	 * rule must say, in these words, that it means to */
 	[KEY_DESTROY_PMEM_DATA] = { "destroy-pmem-data", SECTION_RULE, true, parse_yes_no, NULL,
 				    NULL },
+	/* tried before every rule without it: what dax-policy set writes */
+	[KEY_OVERRIDE] = { "override", SECTION_RULE, false, parse_yes_no, NULL, NULL },
 };
 
 int config_key_lookup(const char *name)

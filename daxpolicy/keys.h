@@ -35,6 +35,7 @@ enum config_key_id {
 	KEY_MODE = MATCH_KEY_COUNT,
 	KEY_ONLINE,
 	KEY_DESTROY_PMEM_DATA,
+	KEY_OVERRIDE,
 	CONFIG_KEY_COUNT,
 };
 
@@ -47,7 +48,7 @@ union key_value {
 	char uuid[UUID_STR_LEN + 1];	/* uuid, lower case */
 	enum dax_mode mode;		/* mode */
 	enum online_policy online;	/* online */
-	bool yes;			/* destroy-pmem-data */
+	bool yes;			/* destroy-pmem-data, override */
 };
 
 /* One key as a section gave it. */

@@ -9,7 +9,9 @@
 #include "cleanup.h"
 #include "config.h"
 #include "ctx.h"
+#include "daxctl_import.h"
 #include "discover.h"
+#include "dropin.h"
 #include "hold.h"
 #include "lock.h"
 #include "memory.h"
@@ -17,12 +19,14 @@
 #include "outcome.h"
 #include "plan.h"
 #include "report.h"
+#include "setrule.h"
 #include "sysroot.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +55,10 @@ enum exit_code {
 };
 
 #define DEVICES_MAX 1024
+/* What import-daxctl --write writes, in the main file's drop-in directory. */
+#define DAXCTL_IMPORT_FILE "40-daxctl-import.conf"
+/* A set rule's drop-in: a few lines, a path at most VALUE_MAX long. */
+#define SET_TEXT_MAX (VALUE_MAX * 3 + 512)
 
 struct options {
 	struct dp_ctx ctx;	/* --root, --dry-run, -v/-q, --offline-timeout */
@@ -62,7 +70,12 @@ struct options {
 	char config_buf[PATH_MAX];
 	char dir_bufs[2][PATH_MAX];
 	const char *more_dirs[3];
-	bool json, force;
+	bool json, force, runtime, write;
+	enum online_policy online; /* --online; ONLINE_UNSET when not given */
+	unsigned given;		   /* the OPT_ bits of the options given */
+	/* the arguments of a command that takes other words than devices */
+	char *args[DEVICES_MAX];
+	size_t nargs;
 	/* the names, in place: nothing to free on any way out */
 	char names[DEVICES_MAX][DAX_NAME_MAX];
 	char *devices[DEVICES_MAX]; /* into names, as plan_build takes them */
@@ -82,6 +95,43 @@ static void print_deferred(struct options *o)
 	free(o->deferred);
 	o->deferred = NULL;
 }
+/* Options that only some commands take (the rest go with all). */
+enum {
+	OPT_DRY_RUN = 1 << 0,
+	OPT_FORCE = 1 << 1,
+	OPT_ONLINE = 1 << 2,
+	OPT_RUNTIME = 1 << 3,
+	OPT_WRITE = 1 << 4,
+};
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} command_opts[] = {
+	{ OPT_DRY_RUN, "--dry-run" }, { OPT_FORCE, "--force" }, { OPT_ONLINE, "--online" },
+	{ OPT_RUNTIME, "--runtime" }, { OPT_WRITE, "--write" },
+};
+
+struct command {
+	const char *name;
+	int (*run)(const struct options *o, const struct policy *p);
+	/* hold and release work without (a valid) one; set, unset and
+	 * import-daxctl read it themselves, as it would be after their change */
+	bool needs_policy;
+	/* Takes the run lock before the configuration is read (but not for
+	 * --dry-run), so that a run that waited applies the policy as it is
+	 * when its turn comes. hold and release lock by themselves. */
+	bool lock_first;
+	/* Runs with a broken configuration too, and then says this after
+	 * the count of errors (exit 1 all the same); NULL: does not run. */
+	const char *broken;
+	bool raw_args;	/* takes words other than device names (set DEVICE MODE) */
+	unsigned opts;	/* the OPT_ bits it takes */
+};
+
+static const struct command *find_command(const char *name);
+/* The Ith command of the table, NULL past the end. */
+static const struct command *command_at(size_t i);
 
 static void usage(FILE *out)
 {
@@ -100,6 +150,12 @@ static void usage(FILE *out)
 		"  hold                                     new devices wait, unbound, for the policy\n"
 		"  release [DEVICE...]                      devices still waiting (default: all, and the\n"
 		"                                           hold ends) get the kernel's own choice\n"
+		"  set DEVICE MODE [--online=ZONE] [--runtime] [--dry-run] [--force]\n"
+		"                                           pin DEVICE to MODE with a drop-in rule, then apply\n"
+		"  unset DEVICE [--runtime] [--dry-run] [--force]\n"
+		"                                           remove that rule, then apply\n"
+		"  import-daxctl [DIR] [--write [--force]]  daxctl's [reconfigure-device] sections (default\n"
+		"                                           " DAXCTL_CONF_DIR ") as rules\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config FILE   configuration file (default %s);\n"
@@ -108,9 +164,15 @@ static void usage(FILE *out)
 		"                      " DAX_POLICY_VENDOR_DIR " (see dax-policy.conf(5))\n"
 		"  -r, --root DIR      look for /sys, /dev, /proc, /run and (without -c)\n"
 		"                      the configuration under DIR\n"
-		"  -n, --dry-run       (apply) print every write instead of doing it\n"
-		"  -f, --force         (apply) switch devices that are open or mapped\n"
-		"                      (never memory that cannot be offlined)\n"
+		"  -n, --dry-run       (apply, set, unset) print every write instead of doing it\n"
+		"  -f, --force         (apply, set, unset) switch devices that are open or mapped\n"
+		"                      (never memory that cannot be offlined);\n"
+		"                      (import-daxctl --write) replace the file written before\n"
+		"      --online=ZONE   (set, system-ram) online the memory movable, normal or offline\n"
+		"      --runtime       (set, unset) the rule in /run/dax-policy.d: gone at reboot\n"
+		"      --write         (import-daxctl) write the rules to\n"
+		"                      /etc/dax-policy.d/" DAXCTL_IMPORT_FILE
+		" instead of printing them\n"
 		"  -t, --offline-timeout SECS\n"
 		"                      (apply) give up offlining a memory block whose pages\n"
 		"                      will not move after SECS (default 30; 0: wait forever)\n"
@@ -128,6 +190,28 @@ static void usage(FILE *out)
 		DAX_POLICY_CONFIG);
 }
 
+/* Options only some commands take: each given must be one of CMD's; the
+ * message names the commands that take it. */
+static bool command_opts_ok(const struct options *o, const struct command *cmd)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(command_opts); i++) {
+		const struct command *other;
+		const char *names[16];
+		char list[256];
+		size_t n = 0;
+
+		if (!(o->given & command_opts[i].bit) || (cmd->opts & command_opts[i].bit))
+			continue;
+		for (size_t k = 0; (other = command_at(k)) && n < ARRAY_SIZE(names); k++)
+			if (other->opts & command_opts[i].bit)
+				names[n++] = other->name;
+		words_join(list, sizeof(list), names, n);
+		log_error(&o->ctx, "%s only goes with %s", command_opts[i].name, list);
+		return false;
+	}
+	return true;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -136,6 +220,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "offline-timeout", required_argument, NULL, 't' },
+		{ "online", required_argument, NULL, 'O' },
+		{ "runtime", no_argument, NULL, 'R' },
+		{ "write", no_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -144,6 +231,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct dp_ctx *c = &o->ctx;
+	const struct command *cmd;
 	bool bad = false;
 	int opt;
 
@@ -155,8 +243,34 @@ static int parse_args(int argc, char **argv, struct options *o)
 		switch (opt) {
 		case 'c': o->config = optarg; o->config_given = true; break;
 		case 'r': o->root = optarg; break;
-		case 'n': o->ctx.dry_run = true; break;
-		case 'f': o->force = true; break;
+		case 'n':
+			o->ctx.dry_run = true;
+			o->given |= OPT_DRY_RUN;
+			break;
+		case 'f':
+			o->force = true;
+			o->given |= OPT_FORCE;
+			break;
+		case 'R':
+			o->runtime = true;
+			o->given |= OPT_RUNTIME;
+			break;
+		case 'W':
+			o->write = true;
+			o->given |= OPT_WRITE;
+			break;
+		case 'O': {
+			char words[64];
+
+			o->given |= OPT_ONLINE;
+			o->online = online_from_word(optarg);
+			if (o->online == ONLINE_UNSET) {
+				online_word_list(words, sizeof(words));
+				log_error(c, "--online takes %s, not '%s'", words, optarg);
+				bad = true;
+			}
+			break;
+		}
 		case 't': {
 			int secs;
 
@@ -196,6 +310,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	o->command = argv[optind++];
+	cmd = find_command(o->command);
+	for (; optind < argc && cmd && cmd->raw_args; optind++) {
+		if (o->nargs == DEVICES_MAX) {
+			log_error(c, "too many arguments");
+			return -1;
+		}
+		o->args[o->nargs++] = argv[optind];
+	}
 	for (; optind < argc; optind++) {
 		char *name;
 
@@ -212,10 +334,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 		o->devices[o->ndevices++] = name;
 	}
-	if ((o->ctx.dry_run || o->force) && strcmp(o->command, "apply") != 0) {
-		log_error(c, "--dry-run and --force only go with apply");
+	if (cmd && !command_opts_ok(o, cmd))
 		return -1;
-	}
 	/* under --json, stdout carries only the JSON document */
 	if (o->json)
 		o->ctx.dry_run_out = stderr;
@@ -223,13 +343,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 }
 
 /* Every named device must exist; report each that does not. */
-static bool devices_present(const struct options *o, const struct snapshot *snap)
+static bool devices_present(const struct options *o, const struct snapshot *snap,
+			    char *const *names, size_t n)
 {
 	bool ok = true;
 
-	for (size_t i = 0; i < o->ndevices; i++) {
-		if (!snapshot_find(snap, o->devices[i])) {
-			log_error(&o->ctx, "%s: no such dax device", o->devices[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (!snapshot_find(snap, names[i])) {
+			log_error(&o->ctx, "%s: no such dax device", names[i]);
 			ok = false;
 		}
 	}
@@ -320,18 +441,25 @@ static bool config_paths(struct options *o)
 	return true;
 }
 
-/* The devices named on the command line, or all: a run for one device
+/* The devices NAMES, or all when there are none: a run for one device
  * (what udev starts for each device that appears) reads only that one. */
-static int load_snapshot(const struct options *o, struct snapshot *snap)
+static int load_devices(const struct options *o, struct snapshot *snap, char *const *names,
+			size_t nnames)
 {
-	int rc = o->ndevices ? discover_named(&o->ctx, snap, o->devices, o->ndevices)
-			     : discover_all(&o->ctx, snap);
+	int rc = nnames ? discover_named(&o->ctx, snap, names, nnames)
+			: discover_all(&o->ctx, snap);
 
 	if (rc) {
 		log_error(&o->ctx, "cannot read /sys/bus/dax: %s", strerror(-rc));
 		return -1;
 	}
 	return 0;
+}
+
+/* The devices named on the command line, or all. */
+static int load_snapshot(const struct options *o, struct snapshot *snap)
+{
+	return load_devices(o, snap, o->devices, o->ndevices);
 }
 
 static int cmd_explain(const struct options *o, const struct policy *p)
@@ -346,7 +474,7 @@ static int cmd_explain(const struct options *o, const struct policy *p)
 	}
 	if (load_snapshot(o, &snap))
 		return EXIT_FAILED;
-	if (!devices_present(o, &snap))
+	if (!devices_present(o, &snap, o->devices, o->ndevices))
 		return EXIT_USAGE;
 	if (plan_build(valid, &snap, o->devices, o->ndevices, &plan) != 0 || plan.n != 1)
 		return EXIT_FAILED;
@@ -372,7 +500,9 @@ static int apply_or_assess(const struct options *o, const struct policy *p,
 	return rc;
 }
 
-static int cmd_status_or_apply(const struct options *o, const struct policy *p, bool apply)
+/* status or apply for NAMES (all devices when none), under policy P. */
+static int status_or_apply(const struct options *o, const struct policy *p, char *const *names,
+			   size_t nnames, bool apply)
 {
 	const struct dp_ctx *c = &o->ctx;
 	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
@@ -385,11 +515,11 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 
 	if (apply && !valid)
 		return EXIT_CONFIG; /* never: apply does not run on a broken one */
-	if (load_snapshot(o, &snap))
+	if (load_devices(o, &snap, names, nnames))
 		return EXIT_FAILED;
-	if (!devices_present(o, &snap))
+	if (!devices_present(o, &snap, names, nnames))
 		return EXIT_USAGE;
-	if (plan_build(valid, &snap, o->devices, o->ndevices, &plan) != 0) {
+	if (plan_build(valid, &snap, names, nnames, &plan) != 0) {
 		log_error(c, "out of memory");
 		return EXIT_FAILED;
 	}
@@ -506,7 +636,7 @@ static int cmd_release(const struct options *o, const struct policy *p)
 		return EXIT_FAILED;
 	if (load_snapshot(o, &snap))
 		return EXIT_FAILED;
-	if (!devices_present(o, &snap))
+	if (!devices_present(o, &snap, o->devices, o->ndevices))
 		return EXIT_USAGE;
 	if (!o->ndevices && hold_set(c, false) != 0) {
 		log_error(c, "cannot write " BUS_AUTOPROBE);
@@ -542,38 +672,371 @@ static int cmd_release(const struct options *o, const struct policy *p)
 
 static int cmd_status(const struct options *o, const struct policy *p)
 {
-	return cmd_status_or_apply(o, p, false);
+	return status_or_apply(o, p, o->devices, o->ndevices, false);
 }
 
 static int cmd_apply(const struct options *o, const struct policy *p)
 {
-	return cmd_status_or_apply(o, p, true);
+	return status_or_apply(o, p, o->devices, o->ndevices, true);
 }
 
-struct command {
-	const char *name;
-	int (*run)(const struct options *o, const struct policy *p);
-	bool needs_policy;	/* hold and release work without (a valid) one */
-	/* Takes the run lock before the configuration is read (but not for
-	 * --dry-run), so that a run that waited applies the policy as it is
-	 * when its turn comes. hold and release lock by themselves. */
-	bool lock_first;
-	/* Runs with a broken configuration too, and then says this after
-	 * the count of errors (exit 1 all the same); NULL: does not run. */
-	const char *broken;
-};
+/*
+ * Where set and unset write: the main file's drop-in directory
+ * (/etc/dax-policy.d), or with --runtime /run/dax-policy.d, under --root.
+ */
+static bool target_dir(const struct options *o, bool runtime, char *out, size_t size)
+{
+	if (runtime) {
+		if (!o->more_dirs[0]) {
+			log_error(&o->ctx, "--runtime writes to " DAX_POLICY_RUNTIME_DIR
+					   ", which is not read with -c FILE");
+			return false;
+		}
+		return str_copy(out, size, o->more_dirs[0]);
+	}
+	if (!ini_dropin_dir(o->config, out, size)) {
+		log_error(&o->ctx, "%s: path too long", o->config);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The policy as it would be with the changes OV (N of them) made, read
+ * afresh: a change that breaks the configuration is never made.
+ */
+static int load_changed(const struct options *o, const struct ini_overlay *ov, size_t n,
+			struct policy *np)
+{
+	np->ini.errors = o->ctx.errors;
+	np->ini.more_dirs = o->more_dirs;
+	np->ini.overlays = ov;
+	np->ini.noverlays = n;
+	if (policy_load(np, o->config, true) < 0) {
+		log_error(&o->ctx, "the configuration %s %u error%s; nothing changed",
+			  n ? "would have" : "has", np->ini.nerrors,
+			  np->ini.nerrors == 1 ? "" : "s");
+		return -1;
+	}
+	return 0;
+}
+
+/* The one device set and unset name: present, and read. */
+static const struct dax_device *named_device(const struct options *o, const struct snapshot *snap,
+					     const char *arg, char *name, size_t size)
+{
+	const struct dax_device *d;
+
+	if (!dax_name_normalize(arg, name, size)) {
+		log_error(&o->ctx, "'%s' is not a dax device name (expected daxX.Y or /dev/daxX.Y)",
+			  arg);
+		return NULL;
+	}
+	d = snapshot_find(snap, name);
+	if (!d)
+		log_error(&o->ctx, "%s: no such dax device", name);
+	return d;
+}
+
+/* Does the set rule K, as written in DIR, decide device D under the
+ * changed policy NP? Says why not. */
+static bool rule_decides(const struct options *o, const struct policy *np,
+			 const struct dax_device *d, const char *dir, const struct set_key *k)
+{
+	char path[PATH_MAX];
+	struct plan_entry e;
+
+	if (!str_printf(path, sizeof(path), "%s/%s", dir, k->file))
+		return false;
+	plan_device(np, d, &e);
+	if (e.rule && strcmp(e.rule->name, k->rule) == 0 && strcmp(e.rule->file, path) == 0)
+		return true;
+	for (size_t i = 0; i < np->nrules; i++) {
+		const struct rule *r = &np->rules[i];
+
+		if (strcmp(r->name, k->rule) == 0 && strcmp(r->file, path) != 0) {
+			log_error(
+				&o->ctx,
+				"%s would not be read: %s, of the same name, hides it; nothing changed",
+				path, r->file);
+			return false;
+		}
+	}
+	if (e.rule)
+		log_error(
+			&o->ctx,
+			"%s: rule '%s' (%s:%d) would still decide it, before the set rule; nothing changed",
+			d->name, e.rule->name, e.rule->file, e.rule->line);
+	else
+		log_error(&o->ctx, "%s: the set rule would not decide it; nothing changed",
+			  d->name);
+	return false;
+}
+
+static void say_done(const struct options *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* What set or unset did to the configuration, before apply's report. */
+static void say_done(const struct options *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->json || o->ctx.verbosity < VERBOSITY_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static const char *write_error(int rc)
+{
+	return rc == -ENOTSUP ? "not a regular file (a symbolic link, a FIFO?); left as it is"
+			      : strerror(-rc);
+}
+
+/*
+ * set DEVICE MODE: a drop-in holding one rule, override = yes, keyed on the
+ * device's most stable identity (setrule.h), then apply to that device.
+ */
+static int cmd_set(const struct options *o, const struct policy *p)
+{
+	const struct dp_ctx *c = &o->ctx;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
+	_cleanup_(policy_free) struct policy np;
+	char name[DAX_NAME_MAX], dir[PATH_MAX], text[SET_TEXT_MAX], words[128];
+	char *names[1] = { name };
+	const struct dax_device *d;
+	struct ini_overlay ov;
+	struct set_key k;
+	enum dax_mode mode;
+	int rc;
+
+	(void)p;
+	policy_init(&np);
+	if (o->nargs != 2) {
+		log_error(c, "set takes a device and a mode: set DEVICE MODE");
+		return EXIT_USAGE;
+	}
+	mode = mode_from_word(o->args[1]);
+	if (mode == MODE_UNSET) {
+		mode_word_list(words, sizeof(words), false);
+		log_error(c, "'%s' is not a mode; expected %s", o->args[1], words);
+		return EXIT_USAGE;
+	}
+	if ((o->given & OPT_ONLINE) && !mode_has_memory(mode)) {
+		mode_word_list(words, sizeof(words), true);
+		log_error(c, "--online only goes with mode %s, not %s", words, mode_word(mode));
+		return EXIT_USAGE;
+	}
+	if (load_snapshot(o, &snap))
+		return EXIT_FAILED;
+	d = named_device(o, &snap, o->args[0], name, sizeof(name));
+	if (!d)
+		return EXIT_USAGE;
+	if (d->pmem && mode_has_memory(mode)) {
+		log_error(
+			c,
+			"%s: persistent memory%s%s: %s would destroy the data it keeps; set does not "
+			"say destroy-pmem-data = yes, a rule written by hand can (dax-policy.conf(5))",
+			d->name, d->pmem_namespace[0] ? " of " : "", d->pmem_namespace,
+			mode_word(mode));
+		return EXIT_USAGE;
+	}
+	if (!set_key_best(d, &k)) {
+		log_error(c, "%s: no uuid, resource or sysfs path a rule can name it by", d->name);
+		return EXIT_FAILED;
+	}
+	if (!target_dir(o, o->runtime, dir, sizeof(dir)))
+		return EXIT_USAGE;
+	if (!set_rule_text(d, &k, mode, o->online, text, sizeof(text))) {
+		log_error(c, "%s: the rule does not fit in %d bytes", d->name, SET_TEXT_MAX);
+		return EXIT_FAILED;
+	}
+	ov = (struct ini_overlay){ .dir = dir, .name = k.file, .text = text };
+	if (load_changed(o, &ov, 1, &np) < 0)
+		return EXIT_CONFIG;
+	if (!rule_decides(o, &np, d, dir, &k))
+		return EXIT_CONFIG;
+	if (c->dry_run) {
+		print_dry_run(c, "would write %s/%s:", dir, k.file);
+		fputs(text, c->dry_run_out);
+	} else {
+		rc = dropin_write(dir, k.file, text, true);
+		if (rc) {
+			log_error(c, "%s/%s: cannot write: %s; nothing changed", dir, k.file,
+				  write_error(rc));
+			return EXIT_FAILED;
+		}
+		say_done(o, "%s: set to %s by %s/%s", d->name, mode_word(mode), dir, k.file);
+	}
+	return status_or_apply(o, &np, names, 1, true);
+}
+
+/* unset DEVICE: remove what set wrote for it (under any identity it has), then apply. */
+static int cmd_unset(const struct options *o, const struct policy *p)
+{
+	const struct dp_ctx *c = &o->ctx;
+	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
+	_cleanup_(policy_free) struct policy np;
+	char name[DAX_NAME_MAX], dir[PATH_MAX], other[PATH_MAX];
+	char *names[1] = { name };
+	struct ini_overlay ov[SET_IDENTITIES];
+	struct set_key k[SET_IDENTITIES];
+	const struct dax_device *d;
+	size_t n = 0;
+
+	(void)p;
+	policy_init(&np);
+	if (o->nargs != 1) {
+		log_error(c, "unset takes one device: unset DEVICE");
+		return EXIT_USAGE;
+	}
+	if (load_snapshot(o, &snap))
+		return EXIT_FAILED;
+	d = named_device(o, &snap, o->args[0], name, sizeof(name));
+	if (!d)
+		return EXIT_USAGE;
+	if (!target_dir(o, o->runtime, dir, sizeof(dir)))
+		return EXIT_USAGE;
+	for (int i = 0; i < SET_IDENTITIES; i++) {
+		if (!set_key_at(d, i, &k[n]) || !dropin_exists(dir, k[n].file))
+			continue;
+		ov[n] = (struct ini_overlay){ .dir = dir, .name = k[n].file, .text = NULL };
+		n++;
+	}
+	if (!n) {
+		bool elsewhere = false;
+
+		/* the other of /etc and /run, to say where it is */
+		if (o->more_dirs[0] && target_dir(o, !o->runtime, other, sizeof(other)))
+			for (int i = 0; i < SET_IDENTITIES; i++)
+				if (set_key_at(d, i, &k[0]) && dropin_exists(other, k[0].file))
+					elsewhere = true;
+		log_warn(c, "%s: not set: no drop-in of dax-policy set for it in %s%s", d->name,
+			 dir,
+			 !elsewhere   ? ""
+			 : o->runtime ? "; it is set in /etc: unset without --runtime"
+				      : "; it is set at runtime: unset --runtime");
+		return EXIT_OK;
+	}
+	if (load_changed(o, ov, n, &np) < 0)
+		return EXIT_CONFIG;
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		if (c->dry_run) {
+			print_dry_run(c, "would remove %s/%s", dir, k[i].file);
+			continue;
+		}
+		rc = dropin_remove(dir, k[i].file);
+		if (rc && rc != -ENOENT) {
+			log_error(c, "%s/%s: cannot remove: %s", dir, k[i].file, write_error(rc));
+			return EXIT_FAILED;
+		}
+		say_done(o, "%s: unset: %s/%s removed", d->name, dir, k[i].file);
+	}
+	return status_or_apply(o, &np, names, 1, true);
+}
+
+/*
+ * import-daxctl [DIR]: daxctl's [reconfigure-device] sections as rules,
+ * printed for review, or with --write written as one drop-in (replaced
+ * only with --force). Nothing is applied.
+ */
+static int cmd_import_daxctl(const struct options *o, const struct policy *p)
+{
+	const struct dp_ctx *c = &o->ctx;
+	_cleanup_(policy_free) struct policy np;
+	_cleanup_free_ char *text = NULL;
+	char src[PATH_MAX], dir[PATH_MAX];
+	struct daxctl_import imp = { .errors = c->errors };
+	struct ini_overlay ov;
+	struct stat st;
+	size_t len = 0;
+	int rc;
+
+	(void)p;
+	policy_init(&np);
+	if (o->nargs > 1) {
+		log_error(c, "import-daxctl takes at most one directory");
+		return EXIT_USAGE;
+	}
+	if (o->force && !o->write) {
+		log_error(c, "import-daxctl: --force only goes with --write");
+		return EXIT_USAGE;
+	}
+	if (o->nargs ? !str_copy(src, sizeof(src), o->args[0])
+		     : !str_printf(src, sizeof(src), "%s" DAXCTL_CONF_DIR, c->root)) {
+		log_error(c, "path too long");
+		return EXIT_USAGE;
+	}
+	if (stat(src, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_error(c, "%s: %s", src,
+			  errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+		return EXIT_CONFIG;
+	}
+	imp.out = open_memstream(&text, &len);
+	if (!imp.out)
+		return EXIT_FAILED;
+	fprintf(imp.out, "# Imported by dax-policy import-daxctl from %s\n", src);
+	rc = daxctl_import_dir(&imp, src);
+	fclose(imp.out);
+	if (rc < 0) {
+		log_error(c, "%s: %u error%s; nothing imported", src, imp.nerrors,
+			  imp.nerrors == 1 ? "" : "s");
+		return EXIT_CONFIG;
+	}
+	if (!imp.nrules) {
+		log_warn(c, "%s: no [reconfigure-device] section to import", src);
+		return EXIT_OK;
+	}
+	if (!o->write) {
+		fputs(text, stdout);
+		return EXIT_OK;
+	}
+	if (!target_dir(o, false, dir, sizeof(dir)))
+		return EXIT_USAGE;
+	if (!o->force && dropin_exists(dir, DAXCTL_IMPORT_FILE)) {
+		log_error(c, "%s/" DAXCTL_IMPORT_FILE " exists; --force replaces it", dir);
+		return EXIT_FAILED;
+	}
+	ov = (struct ini_overlay){ .dir = dir, .name = DAXCTL_IMPORT_FILE, .text = text };
+	if (load_changed(o, &ov, 1, &np) < 0)
+		return EXIT_CONFIG;
+	rc = dropin_write(dir, DAXCTL_IMPORT_FILE, text, o->force);
+	if (rc) {
+		log_error(c, "%s/" DAXCTL_IMPORT_FILE ": cannot write: %s", dir,
+			  rc == -EEXIST ? "it exists; --force replaces it" : write_error(rc));
+		return EXIT_FAILED;
+	}
+	say_done(o,
+		 "%u rule%s written to %s/" DAXCTL_IMPORT_FILE
+		 "; 'dax-policy apply' puts the devices in their mode",
+		 imp.nrules, imp.nrules == 1 ? "" : "s", dir);
+	return EXIT_OK;
+}
 
 /* clang-format off */
 static const struct command commands[] = {
-	{ "apply", cmd_apply, true, true, NULL },
-	{ "status", cmd_status, true, false, "wanted modes unknown (?)" },
-	{ "check", cmd_check, true, false, NULL },
-	{ "explain", cmd_explain, true, false, "no rule tried" },
-	{ "hold", cmd_hold, false, false, NULL },
-	{ "release", cmd_release, false, false, NULL },
-	{ "cat-config", cmd_cat_config, true, false, "shown as read" },
+	{ "apply", cmd_apply, true, true, NULL, false, OPT_DRY_RUN | OPT_FORCE },
+	{ "status", cmd_status, true, false, "wanted modes unknown (?)", false, 0 },
+	{ "check", cmd_check, true, false, NULL, false, 0 },
+	{ "explain", cmd_explain, true, false, "no rule tried", false, 0 },
+	{ "hold", cmd_hold, false, false, NULL, false, 0 },
+	{ "release", cmd_release, false, false, NULL, false, 0 },
+	{ "cat-config", cmd_cat_config, true, false, "shown as read", false, 0 },
+	{ "set", cmd_set, false, true, NULL, true,
+	  OPT_DRY_RUN | OPT_FORCE | OPT_ONLINE | OPT_RUNTIME },
+	{ "unset", cmd_unset, false, true, NULL, true, OPT_DRY_RUN | OPT_FORCE | OPT_RUNTIME },
+	{ "import-daxctl", cmd_import_daxctl, false, false, NULL, true, OPT_WRITE | OPT_FORCE },
 };
 /* clang-format on */
+
+static const struct command *command_at(size_t i)
+{
+	return i < ARRAY_SIZE(commands) ? &commands[i] : NULL;
+}
 
 static const struct command *find_command(const char *name)
 {

@@ -712,5 +712,216 @@ else
 	ok "# SKIP the search path (built with another sysconfdir)"
 fi
 
+# --- set, unset: a drop-in rule per device, then apply to it ---
+if "$dp" --help | grep -q '(default /etc/dax-policy.conf)'; then
+	fresh() {
+		root=$(fixture mixed)
+		mkdir -p "$root/etc"; chmod 755 "$root/etc" "$root/run"
+		d=$root/etc/dax-policy.d r=$root/run/dax-policy.d
+	}
+	link() { readlink "$root/sys/bus/dax/devices/$1/driver"; }
+	uuid3=805f67b9-154a-45ae-b7c6-02f58b6fb349
+	fresh
+	out=$(DAX_POLICY_TEST_BUS= hooked --root "$root" set dax3.0 none 2>&1); is "set by uuid: exit 0" "$?" 0
+	is "  one drop-in, named for the namespace uuid" "$(ls "$d")" "00-set-uuid-$uuid3.conf"
+	has "  the rule: override, keyed on the uuid" "$(cat "$d/00-set-uuid-$uuid3.conf")" "[rule set-uuid-$uuid3]
+override = yes
+uuid = $uuid3
+mode = none"
+	is "  0644, directory 0755" "$(stat -c %a "$d/00-set-uuid-$uuid3.conf" "$d" | tr '\n' ' ')" "644 755 "
+	is "  then applied: dax3.0 unbound" "$(link dax3.0)" ""
+	has "  says what it wrote" "$out" "dax3.0: set to none by $d/00-set-uuid-$uuid3.conf"
+	is "  status names the rule" "$("$dp" --root "$root" status --json dax3.0 | jq -r '.devices[0] | .rule + " " + .state')" "set-uuid-$uuid3 ok"
+	fresh
+	out=$("$dp" --root "$root" set dax0.0 system-ram --online=normal --dry-run 2>&1); is "set --dry-run: exit 0" "$?" 0
+	has "  shows the drop-in it would write, keyed on the resource (hmem)" "$out" "would write $d/00-set-resource-0x180000000.conf:"
+	has "  with online=" "$out" "[rule set-resource-0x180000000]
+override = yes
+resource = 0x180000000
+mode = system-ram
+online = normal"
+	has "  and the apply it would do, as the new rule says" "$out" "write bind       dax0.0 > /sys/bus/dax/drivers/kmem/bind"
+	is "  nothing written" "$(ls "$d" 2>&1 >/dev/null | grep -c 'No such')$(link dax0.0 | xargs basename)" "1device_dax"
+	# no uuid and no known resource: the sysfs path
+	echo 0 > "$root/sys/devices/platform/hmem.2/dax2.0/resource"
+	rm -r "$root/sys/devices/platform/hmem.2/dax2.0/mapping0"
+	out=$("$dp" --root "$root" set dax2.0 none 2>&1); is "set by path: exit 0" "$?" 0
+	f=$(ls "$d")
+	has "  the file is named for a hash of the path" "$f" "00-set-path-"
+	has "  the rule holds the path" "$(cat "$d/$f")" "path = /sys/devices/platform/hmem.2/dax2.0"
+	is "  and decides the device" "$("$dp" --root "$root" status --json dax2.0 | jq -r '.devices[0].rule')" "$(basename "${f#00-}" .conf)"
+	out=$("$dp" --root "$root" set dax2.0 keep 2>&1); is "set again: exit 0" "$?" 0
+	is "  replaces the file: still one" "$(ls "$d")" "$f"
+	has "  with the new mode" "$(cat "$d/$f")" "mode = keep"
+	out=$("$dp" --root "$root" unset dax2.0 2>&1); is "unset: exit 0" "$?" 0
+	has "  says what it removed" "$out" "dax2.0: unset: $d/$f removed"
+	is "  the file is gone" "$(ls "$d")" ""
+	out=$("$dp" --root "$root" unset dax2.0 2>&1); is "unset of a device not set: exit 0" "$?" 0
+	has "  says so" "$out" "dax2.0: not set: no drop-in of dax-policy set for it in $d"
+	# a path with glob characters: the rule matches it, and only it, literally
+	mv "$root/sys/devices/platform/hmem.2" "$root/sys/devices/platform/hmem[2]"
+	ln -sfn '../../../devices/platform/hmem[2]/dax2.0' "$root/sys/bus/dax/devices/dax2.0"
+	out=$("$dp" --root "$root" set dax2.0 none 2>&1); is "set by a path with [ ]: exit 0" "$?" 0
+	has "  escaped in the rule" "$(cat "$d"/00-set-path-*.conf)" 'path = /sys/devices/platform/hmem\[2\]/dax2.0'
+	is "  which matches it" "$("$dp" --root "$root" status --json dax2.0 | jq -r '.devices[0].rule')" "$(basename "$(ls "$d")" .conf | sed 's/^00-//')"
+	"$dp" --root "$root" unset dax2.0 >/dev/null 2>&1; is "  unset finds it by the same path" "$(ls "$d")" ""
+
+	fresh
+	out=$(DAX_POLICY_TEST_BUS= hooked --root "$root" set --runtime dax0.0 none 2>&1); is "set --runtime: exit 0" "$?" 0
+	is "  the drop-in is in /run" "$(ls "$r")" "00-set-resource-0x180000000.conf"
+	is "  not in /etc" "$(ls "$d" 2>/dev/null)" ""
+	is "  applied" "$(link dax0.0)" ""
+	out=$("$dp" --root "$root" unset dax0.0 2>&1); is "unset without --runtime of a runtime set: exit 0" "$?" 0
+	has "  points at --runtime" "$out" "it is set at runtime: unset --runtime"
+	is "  nothing removed" "$(ls "$r")" "00-set-resource-0x180000000.conf"
+	out=$("$dp" --root "$root" unset --runtime --dry-run dax0.0 2>&1); is "unset --runtime --dry-run: exit 0" "$?" 0
+	has "  says what it would remove" "$out" "would remove $r/00-set-resource-0x180000000.conf"
+	has "  and what apply would do then (kept: nothing)" "$out" "in policy, nothing to do"
+	is "  nothing removed" "$(ls "$r")" "00-set-resource-0x180000000.conf"
+	"$dp" --root "$root" unset --runtime dax0.0 >/dev/null 2>&1; is "unset --runtime: exit 0" "$?" 0
+	is "  removed from /run" "$(ls "$r")" ""
+	"$dp" --root "$root" --config "$none" set --runtime dax0.0 none >/dev/null 2>&1; is "--runtime with -c FILE (which reads no /run): exit 2" "$?" 2
+	"$dp" --root "$root" set dax2.0 none >/dev/null 2>&1
+	out=$("$dp" --root "$root" set --runtime dax2.0 devdax 2>&1); is "set --runtime where /etc has the same file: exit 1" "$?" 1
+	has "  the /etc file would hide it: refused" "$out" "$r/00-set-resource-0x200000000.conf would not be read: $d/00-set-resource-0x200000000.conf, of the same name, hides it; nothing changed"
+	is "  nothing written to /run" "$(ls "$r")" ""
+
+	fresh
+	out=$("$dp" --root "$root" set dax0.0 bogus 2>&1); is "set, not a mode: exit 2" "$?" 2
+	has "  the words, from the mode table" "$out" "'bogus' is not a mode; expected devdax, system-ram, fsdev, keep or none"
+	out=$("$dp" --root "$root" set dax7.0 devdax 2>&1); is "set, no such device: exit 2" "$?" 2
+	has "  named" "$out" "dax7.0: no such dax device"
+	out=$("$dp" --root "$root" set ../../x devdax 2>&1); is "set, not a device name: exit 2" "$?" 2
+	out=$("$dp" --root "$root" set dax0.0 devdax --online=normal 2>&1); is "set --online with devdax: exit 2" "$?" 2
+	has "  says which modes take it" "$out" "--online only goes with mode system-ram, not devdax"
+	out=$("$dp" --root "$root" set dax0.0 system-ram --online=sideways 2>&1); is "set --online=sideways: exit 2" "$?" 2
+	has "  the words" "$out" "--online takes movable, normal or offline, not 'sideways'"
+	out=$("$dp" --root "$root" set dax3.0 system-ram 2>&1); is "set system-ram on persistent memory: exit 2" "$?" 2
+	has "  refused, why" "$out" "dax3.0: persistent memory of namespace3.0: system-ram would destroy the data it keeps"
+	out=$("$dp" --root "$root" set dax0.0 2>&1); is "set without a mode: exit 2" "$?" 2
+	out=$("$dp" --root "$root" status --runtime 2>&1); is "--runtime with status: exit 2" "$?" 2
+	has "  names the commands that take it" "$out" "--runtime only goes with set or unset"
+	is "  none of these wrote anything" "$(ls "$d" 2>/dev/null)" ""
+
+	# the set rule wins over every ordinary rule, wherever it is
+	printf '[rule all]\nmode = devdax\n' > "$root/etc/dax-policy.conf"; chmod 644 "$root/etc/dax-policy.conf"
+	out=$("$dp" --root "$root" set dax2.0 none 2>&1); is "set under a catch-all rule of the main file: exit 0" "$?" 0
+	is "  the set rule decides" "$("$dp" --root "$root" status --json dax2.0 | jq -r '.devices[0].rule')" "set-resource-0x200000000"
+	is "  check lists it first" "$("$dp" --root "$root" check --json 2>/dev/null | jq -r '.rules[0].name')" "set-resource-0x200000000"
+	printf '[rule all]\nmode = devdax\noverride = yes\n' > "$root/etc/dax-policy.conf"
+	out=$("$dp" --root "$root" set dax0.0 none 2>&1); is "set where an earlier override decides: exit 1" "$?" 1
+	has "  names the rule" "$out" "dax0.0: rule 'all' ($root/etc/dax-policy.conf:1) would still decide it, before the set rule; nothing changed"
+	is "  nothing written" "$(ls "$d")" "00-set-resource-0x200000000.conf"
+	printf '[rule all\n' > "$root/etc/dax-policy.conf"
+	out=$("$dp" --root "$root" set dax0.0 none 2>&1); is "set with a broken configuration: exit 1" "$?" 1
+	has "  nothing changed" "$out" "the configuration would have 1 error; nothing changed"
+	rm "$root/etc/dax-policy.conf"
+
+	# what is at the drop-in's name is never followed, nor waited on
+	fresh
+	mkdir -p "$d"; chmod 755 "$d"
+	ln -s "$tmp/outside.conf" "$d/00-set-resource-0x180000000.conf"
+	out=$("$dp" --root "$root" set dax0.0 none 2>&1); is "a symlink at the drop-in's name: exit 3" "$?" 3
+	has "  refused, named" "$out" "$d/00-set-resource-0x180000000.conf: cannot write: not a regular file (a symbolic link, a FIFO?); left as it is"
+	is "  the link's target is not created" "$(ls "$tmp/outside.conf" 2>/dev/null)" ""
+	is "  the link is left" "$(readlink "$d/00-set-resource-0x180000000.conf")" "$tmp/outside.conf"
+	is "  nothing applied" "$(link dax0.0 | xargs basename)" "device_dax"
+	out=$("$dp" --root "$root" unset dax0.0 2>&1); is "unset of a symlink: exit 3" "$?" 3
+	is "  the link is left" "$(readlink "$d/00-set-resource-0x180000000.conf")" "$tmp/outside.conf"
+	rm "$d/00-set-resource-0x180000000.conf"
+	mkfifo "$d/00-set-resource-0x180000000.conf"
+	out=$(timeout 10 "$dp" --root "$root" set dax0.0 none 2>&1); is "a FIFO at the drop-in's name: exit 3, no hang" "$?" 3
+	has "  refused" "$out" "not a regular file"
+	is "  no temporary file left" "$(ls -A "$d")" "00-set-resource-0x180000000.conf"
+
+	# --- import-daxctl: daxctl's [reconfigure-device] sections as rules ---
+	fresh
+	x=$root/etc/daxctl.conf.d
+	mkdir -p "$x"
+	cat > "$x/10-ram.conf" <<-'EOF'
+	# from daxctl's example
+	[reconfigure-device unique_identifier_foo]
+	nvdimm.uuid = 805F67B9-154a-45ae-b7c6-02f58b6fb349
+	mode = system-ram
+	online = true
+	movable = false
+
+	[reconfigure-device dev dax]
+	nvdimm.uuid = "ed93e918-e165-49d8-921d-383d7b9660c5"
+	mode = devdax
+	EOF
+	printf '[reconfigure-device dev/dax]\nnvdimm.uuid = 11111111-2222-3333-4444-555555555555\nmode = devdax\n' > "$x/15-same.conf"
+	out=$("$dp" --root "$root" import-daxctl 2>"$tmp/err"); is "import-daxctl: exit 0" "$?" 0
+	has "  a system-ram rule, movable=false as online=normal, the pmem guard lifted as daxctl did" "$out" "[rule daxctl-unique_identifier_foo]
+uuid = $uuid3
+mode = system-ram
+online = normal"
+	has "  " "$out" "destroy-pmem-data = yes"
+	has "  a devdax rule, its name made a rule name" "$out" "[rule daxctl-dev-dax]
+uuid = ed93e918-e165-49d8-921d-383d7b9660c5
+mode = devdax"
+	has "  each says where it came from" "$out" "# $x/10-ram.conf:2"
+	has "  names that come out the same are made unique" "$out" "[rule daxctl-dev-dax-2]"
+	is "  no warning" "$(cat "$tmp/err")" ""
+	is "  printed only: nothing written" "$(ls "$d" 2>/dev/null)" ""
+	printf '%s\n' "$out" > "$tmp/imported.conf"; chmod 644 "$tmp/imported.conf"
+	"$dp" --root "$root" --config "$tmp/imported.conf" check >/dev/null 2>&1; is "  the text is a valid configuration" "$?" 0
+	out=$("$dp" --root "$root" import-daxctl --write 2>&1); is "import-daxctl --write: exit 0" "$?" 0
+	is "  the drop-in" "$(ls "$d")" "40-daxctl-import.conf"
+	is "  the rules apply" "$("$dp" --root "$root" status --json dax3.0 2>/dev/null | jq -r '.devices[0].rule')" "daxctl-unique_identifier_foo"
+	out=$("$dp" --root "$root" import-daxctl --write 2>&1); is "again: exit 3" "$?" 3
+	has "  without --force it is kept" "$out" "$d/40-daxctl-import.conf exists; --force replaces it"
+	"$dp" --root "$root" import-daxctl --write --force >/dev/null 2>&1; is "  --force replaces it: exit 0" "$?" 0
+	"$dp" --root "$root" import-daxctl --force >/dev/null 2>&1; is "--force without --write: exit 2" "$?" 2
+	cat >> "$x/10-ram.conf" <<-'EOF'
+	align = 2M
+	[monitor]
+	log = /var/log/x
+	EOF
+	out=$("$dp" --root "$root" import-daxctl 2>&1 >/dev/null); is "unknown key and section: exit 0" "$?" 0
+	has "  the key warned, FILE:LINE" "$out" "$x/10-ram.conf:11: warning: key 'align' has no dax-policy counterpart"
+	has "  the section warned, FILE:LINE" "$out" "$x/10-ram.conf:12: warning: section [monitor] has no dax-policy counterpart"
+	printf '[reconfigure-device g]\nnvdimm.uuid = nope\nmode = ram\ngarbage\n' > "$x/20-bad.conf"
+	out=$("$dp" --root "$root" import-daxctl --write --force 2>&1); is "garbage: exit 1" "$?" 1
+	has "  a bad uuid, FILE:LINE" "$out" "$x/20-bad.conf:2: bad value for nvdimm.uuid: 'nope': expected a uuid"
+	has "  a mode daxctl does not have" "$out" "$x/20-bad.conf:3: bad value for mode: 'ram': expected system-ram or devdax"
+	has "  a line that is no key" "$out" "$x/20-bad.conf:4: expected 'key = value' or a [section], got 'garbage'"
+	has "  nothing imported" "$out" "3 errors; nothing imported"
+	has "  the file written before is left" "$(cat "$d/40-daxctl-import.conf")" "[rule daxctl-dev-dax-2]"
+	rm "$x"/*
+	out=$("$dp" --root "$root" import-daxctl 2>&1); is "an empty directory: exit 0" "$?" 0
+	has "  says so" "$out" "no [reconfigure-device] section to import"
+	rmdir "$x"
+	"$dp" --root "$root" import-daxctl >/dev/null 2>&1; is "no directory: exit 1" "$?" 1
+else
+	ok "# SKIP set, unset, import-daxctl (built with another sysconfdir)"
+fi
+
+# --- bash completion: commands, their words and options ---
+# (bash-completion's _init_completion stood in for: it need not be installed)
+comp() {
+	bash -c '
+		_init_completion() {
+			words=("${COMP_WORDS[@]}") cword=$COMP_CWORD split=false
+			cur=${words[cword]} prev=${words[cword-1]}
+			if [[ $cur == --*=* ]]; then prev=${cur%%=*} cur=${cur#*=} split=true; fi
+		}
+		_filedir() { COMPREPLY=(DIR); }
+		compopt() { :; }
+		. "$1"; shift
+		COMP_WORDS=(dax-policy "$@") COMP_CWORD=$#
+		_dax_policy
+		echo "${COMPREPLY[*]}"' _ "$src/../completion/dax-policy" "$@"
+}
+is "completion: the new commands" "$(comp se)" "set"
+has "  and the others" "$(comp '')" "unset import-daxctl"
+is "completion: set's modes after the device" "$(comp set dax0.0 '')" "devdax system-ram fsdev keep none"
+is "  nothing after the mode" "$(comp set dax0.0 devdax '')" ""
+has "completion: set's options" "$(comp set --)" "--online= --runtime"
+is "completion: --online's zones" "$(comp set --online=n)" "normal"
+is "completion: unset --runtime" "$(comp unset --ru)" "--runtime"
+is "completion: import-daxctl's options" "$(comp import-daxctl --w)" "--write"
+is "  and a directory" "$(comp import-daxctl '')" "DIR"
+
 echo "1..$n"
 [ "$failed" = 0 ]

@@ -163,7 +163,7 @@ static void test_errors(void)
 	    "t.conf:2: unknown key 'colour' in [defaults]; expected mode or online\n");
 	bad("[rule a]\nmode = devdax\nnode = 1\n",
 	    "t.conf:3: unknown key 'node' in [rule a]; expected device, region, numa-node, size, "
-	    "resource, uuid, path, cxl-serial, mode, online or destroy-pmem-data\n");
+	    "resource, uuid, path, cxl-serial, mode, online, destroy-pmem-data or override\n");
 	bad("[rule a]\nmode = devdax\n[rule a]\nmode = devdax\n",
 	    "t.conf:3: rule 'a' is already defined at t.conf:1\n");
 	bad("[rule a]\nmode = devdax\nmode = kmem\n",
@@ -312,7 +312,7 @@ static void test_hostile(void)
 		msgs,
 		"t.conf:1: unknown section [foo]; expected [defaults] or [rule NAME]\n"
 		"t.conf:2: bad value for mode: 'bogus': expected devdax, system-ram, fsdev, keep or none\n"
-		"t.conf:3: unknown key 'colour'; expected device, region, numa-node, size, resource, uuid, path, cxl-serial, mode, online or destroy-pmem-data\n"
+		"t.conf:3: unknown key 'colour'; expected device, region, numa-node, size, resource, uuid, path, cxl-serial, mode, online, destroy-pmem-data or override\n"
 		"t.conf:5: 'online' is given twice in this section (first at line 4)\n",
 		"errors in keys under a bad section header are reported");
 	tap_is_int((long long)p.nrules, 0, "  and nothing is kept");
@@ -324,6 +324,34 @@ static void test_hostile(void)
 		   "t.conf:5: bad value for size: 'big': expected [=|<|<=|>|>=]NUMBER[K|M|G|T]\n",
 		   "under a duplicate rule too");
 	policy_free(&p);
+}
+
+/* override = yes: tried before every other rule, whatever the file order */
+static void test_override(void)
+{
+	struct policy p;
+	char msgs[2048];
+
+	parse(&p,
+	      "[rule all]\nmode = devdax\n[rule set-a]\ndevice = dax1.0\nmode = kmem\noverride = yes\n"
+	      "[rule b]\nregion = 2\nmode = none\n[rule set-c]\nregion = 3\nmode = fsdev\n"
+	      "override = yes\n[rule d]\nregion = 4\nmode = devdax\noverride = no\n",
+	      msgs, sizeof(msgs));
+	tap_is_int(p.ini.nerrors, 0, "override = yes and no are valid");
+	if (tap_is_int(p.nrules, 5, "  five rules"))
+		tap_is_str(p.rules[0].name, "set-a", "  the first override first ...");
+	if (p.nrules == 5) {
+		tap_is_str(p.rules[1].name, "set-c", "  ... then the next, in file order");
+		tap_is_str(p.rules[2].name, "all", "  then the others, in file order");
+		tap_is_str(p.rules[4].name, "d", "  override = no is an ordinary rule");
+	}
+	tap_ok(strstr(msgs, "'set-a' can never match") == NULL,
+	       "  an override is not shadowed by an earlier catch-all");
+	tap_ok(strstr(msgs, "rule 'b' can never match: rule 'all'") != NULL,
+	       "  ordinary rules still are");
+	policy_free(&p);
+	bad("[rule a]\nmode = devdax\noverride = maybe\n",
+	    "t.conf:3: bad value for override: 'maybe': expected yes or no\n");
 }
 
 static void test_warnings(void)
@@ -585,6 +613,7 @@ int main(void)
 	test_good();
 	test_errors();
 	test_hostile();
+	test_override();
 	test_warnings();
 	test_files();
 	return tap_done();

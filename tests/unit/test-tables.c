@@ -77,10 +77,11 @@ static void test_keys(void)
 	config_key_list(SECTION_DEFAULTS, buf, sizeof(buf));
 	tap_is_str(buf, "mode or online", "[defaults] keys, generated");
 	config_key_list(SECTION_RULE, buf, sizeof(buf));
-	tap_is_str(buf,
-		   "device, region, numa-node, size, resource, uuid, path, cxl-serial, mode, online or "
-		   "destroy-pmem-data",
-		   "[rule] keys, generated");
+	tap_is_str(
+		buf,
+		"device, region, numa-node, size, resource, uuid, path, cxl-serial, mode, online, "
+		"destroy-pmem-data or override",
+		"[rule] keys, generated");
 }
 
 static void test_words_join(void)
