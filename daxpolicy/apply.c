@@ -96,21 +96,23 @@ static int leave_driver(const struct dp_ctx *c, const char *name, const char *dr
 	return 0;
 }
 
-/* The devices unbound right now: those a new_id may hand to its driver. */
-static size_t unbound_devices(const struct dp_ctx *c, char (**names)[DAX_NAME_MAX])
+static int cmp_name(const void *a, const void *b)
 {
-	_cleanup_closedir_ DIR *dir = sysroot_opendir(c, DAX_DEVICES);
+	return strcmp(a, b);
+}
+
+/* The devices bound to DRIVER right now, sorted: one listing of its
+ * directory, however many devices the bus has. */
+static size_t driver_devices(const struct dp_ctx *c, const char *driver,
+			     char (**names)[DAX_NAME_MAX])
+{
+	_cleanup_closedir_ DIR *dir = sysroot_opendir(c, DAX_DRIVERS "/%s", driver);
 	struct dirent *de;
 	size_t n = 0, cap = 0;
 
 	*names = NULL;
 	while (dir && (de = readdir(dir))) {
-		char drv[DRIVER_NAME_MAX];
-
 		if (!dax_name_valid(de->d_name))
-			continue;
-		bus_bound_driver(c, de->d_name, drv, sizeof(drv));
-		if (drv[0])
 			continue;
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
@@ -123,24 +125,26 @@ static size_t unbound_devices(const struct dp_ctx *c, char (**names)[DAX_NAME_MA
 		}
 		str_copy((*names)[n++], DAX_NAME_MAX, de->d_name);
 	}
+	if (n > 1)
+		qsort(*names, n, sizeof(**names), cmp_name);
 	return n;
 }
 
-/* new_id made DRIVER take other devices than NAME: give them up again. */
+/* new_id made DRIVER take other devices than NAME (those bound to it now
+ * and not in WAS, its N devices before): give them up again. */
 static void undo_collateral(const struct dp_ctx *c, const char *driver, const char *name,
-			    char (*was_unbound)[DAX_NAME_MAX], size_t n)
+			    char (*was)[DAX_NAME_MAX], size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		char now[DRIVER_NAME_MAX];
+	_cleanup_free_ char(*now)[DAX_NAME_MAX] = NULL;
+	size_t nnow = driver_devices(c, driver, &now);
 
-		if (strcmp(was_unbound[i], name) == 0)
+	for (size_t i = 0; i < nnow; i++) {
+		if (strcmp(now[i], name) == 0 ||
+		    (n && bsearch(now[i], was, n, sizeof(*was), cmp_name)))
 			continue;
-		bus_bound_driver(c, was_unbound[i], now, sizeof(now));
-		if (strcmp(now, driver) != 0)
-			continue;
-		log_warn(c, "%s: %s took it along with %s; unbinding it again", was_unbound[i],
-			 driver, name);
-		bus_driver_write(c, driver, "unbind", was_unbound[i], "unbind");
+		log_warn(c, "%s: %s took it along with %s; unbinding it again", now[i], driver,
+			 name);
+		bus_driver_write(c, driver, "unbind", now[i], "unbind");
 	}
 }
 
@@ -157,8 +161,8 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 		       size_t errlen)
 {
 	char now[DRIVER_NAME_MAX], auto_online[ATTR_MAX] = "";
-	_cleanup_free_ char(*was_unbound)[DAX_NAME_MAX] = NULL;
-	size_t nunbound;
+	_cleanup_free_ char(*was_bound)[DAX_NAME_MAX] = NULL;
+	size_t nbound;
 	int rc;
 
 	rc = modload_driver(c, driver, err, errlen);
@@ -177,7 +181,7 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 	}
 	if (c->dry_run)
 		print_dry_run(c, "  if %s does not take %s by itself:", driver, name);
-	nunbound = unbound_devices(c, &was_unbound);
+	nbound = driver_devices(c, driver, &was_bound);
 	rc = bus_driver_write(c, driver, "new_id", name, "new_id");
 	if (rc) {
 		memory_auto_online_resume(c, auto_online);
@@ -187,7 +191,7 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 	bus_bound_driver(c, name, now, sizeof(now));
 	if (c->dry_run || strcmp(now, driver) != 0)
 		rc = bus_driver_write(c, driver, "bind", name, "bind");
-	undo_collateral(c, driver, name, was_unbound, nunbound);
+	undo_collateral(c, driver, name, was_bound, nbound);
 	memory_auto_online_resume(c, auto_online);
 	if (c->dry_run)
 		return 0;
@@ -228,7 +232,7 @@ static void verify(const struct run *run, const struct plan_entry *e, struct out
 		return;
 	}
 	if (sysroot_is_live(c) &&
-	    !daxctl_verify(run->verifier, d->name, e->want, e->online, why, sizeof(why))) {
+	    !daxctl_verify(run->verifier, d->name, e->want, why, sizeof(why))) {
 		outcome_set(o, REASON_FAILED);
 		snprintf(o->msg, sizeof(o->msg), "libdaxctl disagrees: %s", why);
 		return;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A second opinion from libdaxctl, the library daxctl itself uses: after a
- * change on the live system, ask it whether the device is enabled and how
- * its memory is onlined, and report any disagreement with what we expect.
+ * change on the live system, ask it whether the device is enabled, and
+ * report any disagreement with what we expect.
  */
 #ifndef DAXPOLICY_DAXCTL_VERIFY_H
 #define DAXPOLICY_DAXCTL_VERIFY_H
@@ -21,10 +21,11 @@ struct daxctl_verifier {
 	struct daxctl_ctx *ctx;	/* NULL until the first question */
 };
 
-/* true when libdaxctl agrees that NAME is in WANT (with ONLINE for
- * system-ram); false with WHY otherwise. Only meaningful on the live root. */
-bool daxctl_verify(struct daxctl_verifier *v, const char *name, enum dax_mode want,
-		   enum online_policy online, char *why, size_t whylen);
+/* true when libdaxctl agrees that NAME is enabled (or not) as WANT needs,
+ * and has memory it can manage for system-ram; false with WHY otherwise.
+ * Only meaningful on the live root. */
+bool daxctl_verify(struct daxctl_verifier *v, const char *name, enum dax_mode want, char *why,
+		   size_t whylen);
 void daxctl_verifier_close(struct daxctl_verifier *v);
 
 #endif

@@ -47,6 +47,13 @@ static void set_problem(struct dax_device *d, const char *fmt, ...)
 
 /* A uuid from the nearest ancestor that has one: a pmem namespace's nd_dax
  * device, a CXL region. Unset uuids read as "" or all zeros. */
+/* /sys/devices and /sys/devices/platform hold no device's attributes: the
+ * walks up from a dax device (uuid, devtype) stop there. */
+static bool above_devices(const char *dir)
+{
+	return strcmp(dir, "/sys/devices") == 0 || strcmp(dir, "/sys/devices/platform") == 0;
+}
+
 static void read_uuid(const struct dp_ctx *c, struct dax_device *d)
 {
 	char dir[PATH_MAX], buf[ATTR_MAX];
@@ -59,6 +66,8 @@ static void read_uuid(const struct dp_ctx *c, struct dax_device *d)
 		if (!slash || slash == dir)
 			return;
 		*slash = '\0';
+		if (above_devices(dir))
+			return;
 		if (sysroot_read(c, buf, sizeof(buf), "%s/uuid", dir) == 0 &&
 		    strcmp(buf, "00000000-0000-0000-0000-000000000000") != 0 &&
 		    uuid_parse(buf, d->uuid))
@@ -85,6 +94,8 @@ static void read_pmem(const struct dp_ctx *c, struct dax_device *d)
 		if (!slash || slash == dir)
 			return;
 		*slash = '\0';
+		if (above_devices(dir))
+			return;
 		if (sysroot_read(c, buf, sizeof(buf), "%s/devtype", dir) != 0)
 			continue;
 		if (strcmp(buf, "nd_dax") == 0 &&

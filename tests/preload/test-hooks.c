@@ -372,7 +372,7 @@ static void note_block_write(const char *path, const char *value, bool ok, bool 
  * unbind it from that driver: the driver link, as the kernel keeps it. */
 static void set_link(const char *path, const char *device, bool bind)
 {
-	char link[PATH_MAX], drv_dir[PATH_MAX], bound[64];
+	char link[PATH_MAX], drv_dir[PATH_MAX], entry[PATH_MAX + 64], bound[64];
 	int root = (int)(strstr(path, DRIVERS_DIR) - path);
 	const char *slash = strrchr(path, '/');
 	const char *drv;
@@ -382,11 +382,15 @@ static void set_link(const char *path, const char *device, bool bind)
 	snprintf(drv_dir, sizeof(drv_dir), "%.*s", (int)(slash - path), path);
 	drv = strrchr(drv_dir, '/') + 1;
 	snprintf(link, sizeof(link), "%.*s" DEVICES_DIR "%s/driver", root, path, device);
+	snprintf(entry, sizeof(entry), "%s/%s", drv_dir, device);
 	bound_driver(path, device, bound, sizeof(bound));
-	if (bind && !bound[0])
+	if (bind && !bound[0]) {
 		symlink(drv_dir, link);
-	else if (!bind && strcmp(bound, drv) == 0)
+		symlink("../../devices/", entry);	/* the driver lists what it has */
+	} else if (!bind && strcmp(bound, drv) == 0) {
 		unlink(link);
+		unlink(entry);
+	}
 }
 
 /* "DRIVER/DEVICE" for every new_id written, for DAX_POLICY_TEST_BUS_IDS_ONLY */
