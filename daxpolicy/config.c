@@ -284,17 +284,16 @@ static bool rule_covers(const struct rule *a, const struct rule *b)
 
 void policy_finish(struct policy *p)
 {
-	FILE *out = p->ini.err ? p->ini.err : stderr;
-
 	for (size_t j = 1; j < p->nrules; j++) {
 		for (size_t i = 0; i < j; i++) {
 			const struct rule *a = &p->rules[i], *b = &p->rules[j];
 
 			if (!rule_covers(a, b))
 				continue;
-			fprintf(out,
-				"%s:%d: warning: rule '%s' can never match: rule '%s' (%s:%d) matches every device it does\n",
-				b->file, b->line, b->name, a->name, a->file, a->line);
+			ini_warning(
+				&p->ini, b->file, b->line,
+				"rule '%s' can never match: rule '%s' (%s:%d) matches every device it does",
+				b->name, a->name, a->file, a->line);
 			p->nwarnings++;
 			break;
 		}

@@ -11,6 +11,7 @@
 #include "ctx.h"
 #include "discover.h"
 #include "hold.h"
+#include "journal.h"
 #include "lock.h"
 #include "memory.h"
 #include "modload.h"
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #ifndef DAX_POLICY_VERSION
@@ -100,7 +102,8 @@ static void usage(FILE *out)
 		"                      (apply) give up offlining a memory block whose pages\n"
 		"                      will not move after SECS (default 30; 0: wait forever)\n"
 		"  -j, --json          print one JSON document\n"
-		"  -v, --verbose       say more (every sysfs write)\n"
+		"  -v, --verbose       say more: every sysfs write, memory blocks counted\n"
+		"                      per device (-vv: every memory block written too)\n"
 		"  -q, --quiet         print only errors\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n"
@@ -153,7 +156,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		}
 		case 'j': o->json = true; break;
-		case 'v': o->ctx.verbosity = VERBOSITY_VERBOSE; break;
+		case 'v':
+			o->ctx.verbosity = o->ctx.verbosity >= VERBOSITY_VERBOSE
+						   ? VERBOSITY_DEBUG
+						   : VERBOSITY_VERBOSE;
+			break;
 		case 'q': o->ctx.verbosity = VERBOSITY_QUIET; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("dax-policy %s\n", DAX_POLICY_VERSION); exit(EXIT_OK);
@@ -360,11 +367,25 @@ static int cmd_status_or_apply(const struct options *o, const struct policy *p, 
 	rc = apply_or_assess(o, p, &snap, &plan, apply, outcomes);
 	agents_find(c, &snap, p, &agents);
 	r = (struct report){
-		.out = stdout, .json = o->json, .apply = apply, .dry_run = c->dry_run,
-		.verbose = c->verbosity >= VERBOSITY_VERBOSE, .policy = p, .plan = &plan,
-		.outcomes = outcomes, .agents = apply ? NULL : &agents,
+		.out = stdout,
+		.json = o->json,
+		.apply = apply,
+		.dry_run = c->dry_run,
+		.verbose = c->verbosity >= VERBOSITY_VERBOSE,
+		.quiet = c->verbosity < VERBOSITY_NORMAL,
+		.journal = !o->json && journal_stream_is(STDOUT_FILENO),
+		.policy = p,
+		.plan = &plan,
+		.outcomes = outcomes,
+		.agents = apply ? NULL : &agents,
 	};
-	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL) {
+	if (apply && !c->dry_run && c->notify) {
+		char summary[256];
+
+		report_summary(&r, summary, sizeof(summary));
+		journal_notify_status(summary);
+	}
+	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL || r.journal) {
 		report_devices(&r);
 		c->errors->printed = o->json;
 	} else {
@@ -479,8 +500,16 @@ static int cmd_release(const struct options *o, const struct policy *p)
 				continue;
 			}
 			discover_refresh(c, &snap, d);
-			log_warn(c, "%s: no policy decision; the kernel's own choice: %s", d->name,
-				 mode_name(d->mode));
+			log_entry(c, VERBOSITY_NORMAL,
+				  &(const struct journal_fields){
+					  .priority = outcome_kinds[OUTCOME_RELEASED].priority,
+					  .message_id = outcome_kinds[OUTCOME_RELEASED].message_id,
+					  .device = d->name,
+					  .from = mode_name(MODE_UNBOUND),
+					  .to = mode_name(d->mode),
+				  },
+				  "%s: no policy decision; the kernel's own choice: %s", d->name,
+				  mode_name(d->mode));
 			d->waiting = false;
 		}
 		if (!d->waiting && decided_add(&now, d->name, d->instance) != 0)
@@ -541,13 +570,33 @@ static int finish(const struct options *o, int rc)
 	return rc;
 }
 
+/* A configuration message as a journal entry: CONFIG_FILE, CONFIG_LINE. */
+static void config_to_journal(void *data, int priority, const char *file, int line,
+			      const char *text)
+{
+	const struct journal_fields f = {
+		.priority = priority,
+		.config_file = file,
+		.config_line = line,
+	};
+
+	if (journal_send(&f, text) != 0)
+		fprintf(stderr, "%s\n", text);
+	(void)data;
+}
+
 static int run(struct options *o, struct policy *policy, int argc, char **argv)
 {
 	_cleanup_close_ int lock = -1;
 	const struct command *cmd;
 
+	/* option errors already go to the journal; progress waits for -q, -vv */
+	ctx_detect_output(&o->ctx);
 	if (parse_args(argc, argv, o) < 0)
 		return EXIT_USAGE;
+	ctx_detect_output(&o->ctx);
+	if (o->ctx.journal)
+		policy->ini.log = config_to_journal;
 	if (!sysroot_set(&o->ctx, o->root)) {
 		log_error(&o->ctx, "--root %s: %s", o->root, strerror(errno));
 		return EXIT_USAGE;
@@ -574,7 +623,12 @@ static int run(struct options *o, struct policy *policy, int argc, char **argv)
 	if (cmd->needs_policy && policy_load(policy, o->config, true) < 0) {
 		if (cmd->even_broken)
 			return cmd->run(o, policy);
-		log_error(&o->ctx, "configuration has %u error%s; nothing %s", policy->ini.nerrors,
+		log_entry(&o->ctx, VERBOSITY_QUIET,
+			  &(const struct journal_fields){
+				  .priority = outcome_kinds[OUTCOME_CONFIG_ERROR].priority,
+				  .message_id = outcome_kinds[OUTCOME_CONFIG_ERROR].message_id,
+			  },
+			  "configuration has %u error%s; nothing %s", policy->ini.nerrors,
 			  policy->ini.nerrors == 1 ? "" : "s",
 			  cmd->run == cmd_apply ? "applied" : "done");
 		return EXIT_CONFIG;
