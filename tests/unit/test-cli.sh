@@ -396,6 +396,11 @@ has "  from unbound" "$e" "DAX_FROM=unbound"
 : > "$tmp/other"
 out=$(JOURNAL_STREAM=$(stat -c '%d:%i' "$tmp/other") DAX_POLICY_TEST_JOURNAL=$tmp/journal hooked --root "$src/sysfs/mixed" --config "$broken" apply --dry-run 2>&1)
 has "a stream the journal does not read (redirected): plain lines" "$out" "dax-policy: error: configuration has 1 error; nothing applied"
+for garbage in "" x "$(stat -c '%d' "$tmp/other")" "$(stat -c '%d:%i' "$tmp/other")x" "1:2:3" "-1:-1"; do
+	: > "$tmp/journal"
+	out=$(JOURNAL_STREAM=$garbage DAX_POLICY_TEST_JOURNAL=$tmp/journal hooked --root "$src/sysfs/mixed" --config "$broken" apply --dry-run 2>&1)
+	is "  JOURNAL_STREAM='$garbage': plain lines, no entry" "$(grep -c -e "broken.conf:4: bad value" -e "^dax-policy: error: configuration has" <<< "$out")/$(wc -c < "$tmp/journal")" "2/0"
+done
 if command -v journalctl >/dev/null; then
 	mkdir -p "$tmp/cat/usr/lib/systemd/catalog"
 	cp "$src/../doc/dax-policy.catalog" "$tmp/cat/usr/lib/systemd/catalog/"
