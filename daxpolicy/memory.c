@@ -83,7 +83,7 @@ static void online_again(const struct dp_ctx *c, const struct dax_device *d,
 	size_t failed = 0;
 	uint64_t first = 0;
 
-	progress_begin(&p, c, d->name, "onlining again block", n);
+	progress_begin(&p, c, d->name, "restoring block", n);
 	for (size_t i = 0; i < n; i++) {
 		progress_update(&p, i + 1);
 		if (!block_online(was[i]))
