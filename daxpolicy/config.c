@@ -312,8 +312,6 @@ static void overrides_first(struct policy *p)
 
 void policy_finish(struct policy *p)
 {
-	FILE *out = p->ini.err ? p->ini.err : stderr;
-
 	overrides_first(p);
 
 	for (size_t j = 1; j < p->nrules; j++) {
@@ -322,9 +320,10 @@ void policy_finish(struct policy *p)
 
 			if (!rule_covers(a, b))
 				continue;
-			fprintf(out,
-				"%s:%d: warning: rule '%s' can never match: rule '%s' (%s:%d) matches every device it does\n",
-				b->file, b->line, b->name, a->name, a->file, a->line);
+			ini_warning(
+				&p->ini, b->file, b->line,
+				"rule '%s' can never match: rule '%s' (%s:%d) matches every device it does",
+				b->name, a->name, a->file, a->line);
 			p->nwarnings++;
 			break;
 		}

@@ -12,11 +12,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <syslog.h>
 #include <unistd.h>
 
-static FILE *err_out(const struct ini *ini)
+/* One message, already sanitized, to the log function or the stream. */
+static void emit(const struct ini *ini, int priority, const char *file, int line, const char *text)
 {
-	return ini->err ? ini->err : stderr;
+	if (ini->log)
+		ini->log(ini->log_data, priority, file, line, text);
+	else
+		fprintf(ini->err ? ini->err : stderr, "%s\n", text);
 }
 
 static void vreport(struct ini *ini, const char *file, int line, const char *fmt, va_list ap)
@@ -33,7 +38,7 @@ static void vreport(struct ini *ini, const char *file, int line, const char *fmt
 		snprintf(shown, sizeof(shown), "%s: %s", file, msg);
 	/* a drop-in's name is anyone's choice of bytes: no terminal commands */
 	str_sanitize(shown);
-	fprintf(err_out(ini), "%s\n", shown);
+	emit(ini, LOG_ERR, file, line, shown);
 	errlist_add(ini->errors, file, line, msg);
 	ini->nerrors++;
 }
@@ -63,6 +68,19 @@ void ini_file_error(struct ini *ini, const char *file, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(ini, file, 0, fmt, ap);
 	va_end(ap);
+}
+
+void ini_warning(struct ini *ini, const char *file, int line, const char *fmt, ...)
+{
+	char msg[INI_LINE_MAX + 256], shown[PATH_MAX + sizeof(msg) + 32];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(shown, sizeof(shown), "%s:%d: warning: %s", file, line, msg);
+	str_sanitize(shown);
+	emit(ini, LOG_WARNING, file, line, shown);
 }
 
 void ini_free(struct ini *ini)

@@ -39,6 +39,10 @@ struct ini_overlay {
 
 struct ini {
 	FILE *err;		/* where messages go; stderr when NULL */
+	/* or, when set (the journal), each message with its priority (syslog.h:
+	 * LOG_ERR, LOG_WARNING), the FILE and LINE it is about, and DATA */
+	void (*log)(void *data, int priority, const char *file, int line, const char *text);
+	void *log_data;
 	struct errlist *errors; /* where they are kept too (--json); may be NULL */
 	unsigned nerrors;
 	char **files;		/* every file read, in order; the names never move */
@@ -97,5 +101,8 @@ void ini_error_at(struct ini *ini, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ini_file_error(struct ini *ini, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A warning at FILE:LINE ("FILE:LINE: warning: ..."); not counted. */
+void ini_warning(struct ini *ini, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -13,6 +13,7 @@
 #include "discover.h"
 #include "dropin.h"
 #include "hold.h"
+#include "journal.h"
 #include "lock.h"
 #include "memory.h"
 #include "modload.h"
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #ifndef DAX_POLICY_VERSION
@@ -177,7 +179,8 @@ static void usage(FILE *out)
 		"                      (apply) give up offlining a memory block whose pages\n"
 		"                      will not move after SECS (default 30; 0: wait forever)\n"
 		"  -j, --json          print one JSON document\n"
-		"  -v, --verbose       say more (every sysfs write)\n"
+		"  -v, --verbose       say more: every sysfs write, memory blocks counted\n"
+		"                      per device (-vv: every memory block written too)\n"
 		"  -q, --quiet         print only errors\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n"
@@ -283,7 +286,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		}
 		case 'j': o->json = true; break;
-		case 'v': o->ctx.verbosity = VERBOSITY_VERBOSE; break;
+		case 'v':
+			o->ctx.verbosity = o->ctx.verbosity >= VERBOSITY_VERBOSE
+						   ? VERBOSITY_DEBUG
+						   : VERBOSITY_VERBOSE;
+			break;
 		case 'q': o->ctx.verbosity = VERBOSITY_QUIET; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case 'V': printf("dax-policy %s\n", DAX_POLICY_VERSION); exit(EXIT_OK);
@@ -535,13 +542,21 @@ static int status_or_apply(const struct options *o, const struct policy *p, char
 		.apply = apply,
 		.dry_run = c->dry_run,
 		.verbose = c->verbosity >= VERBOSITY_VERBOSE,
+		.quiet = c->verbosity < VERBOSITY_NORMAL,
+		.journal = !o->json && journal_stream_is(STDOUT_FILENO),
 		.policy = p,
 		.plan = &plan,
 		.outcomes = outcomes,
 		.agents = apply ? NULL : &agents,
 		.errors = c->errors,
 	};
-	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL) {
+	if (apply && !c->dry_run && c->notify) {
+		char summary[256];
+
+		report_summary(&r, summary, sizeof(summary));
+		journal_notify_status(summary);
+	}
+	if (!apply || o->json || c->verbosity >= VERBOSITY_NORMAL || r.journal) {
 		report_devices(&r);
 		c->errors->printed = o->json;
 	} else {
@@ -658,8 +673,16 @@ static int cmd_release(const struct options *o, const struct policy *p)
 				continue;
 			}
 			discover_refresh(c, &snap, d);
-			log_warn(c, "%s: no policy decision; the kernel's own choice: %s", d->name,
-				 mode_name(d->mode));
+			log_entry(c, VERBOSITY_NORMAL,
+				  &(const struct journal_fields){
+					  .priority = outcome_kinds[OUTCOME_RELEASED].priority,
+					  .message_id = outcome_kinds[OUTCOME_RELEASED].message_id,
+					  .device = d->name,
+					  .from = mode_name(MODE_UNBOUND),
+					  .to = mode_name(d->mode),
+				  },
+				  "%s: no policy decision; the kernel's own choice: %s", d->name,
+				  mode_name(d->mode));
 			d->waiting = false;
 		}
 		if (!d->waiting && decided_add(&now, d->name, d->instance) != 0)
@@ -1101,13 +1124,33 @@ static int run_broken(struct options *o, const struct command *cmd, const struct
 	return rc == EXIT_USAGE ? EXIT_USAGE : EXIT_CONFIG;
 }
 
+/* A configuration message as a journal entry: CONFIG_FILE, CONFIG_LINE. */
+static void config_to_journal(void *data, int priority, const char *file, int line,
+			      const char *text)
+{
+	const struct journal_fields f = {
+		.priority = priority,
+		.config_file = file,
+		.config_line = line,
+	};
+
+	if (journal_send(&f, text) != 0)
+		fprintf(stderr, "%s\n", text);
+	(void)data;
+}
+
 static int run(struct options *o, struct policy *policy, int argc, char **argv)
 {
 	_cleanup_close_ int lock = -1;
 	const struct command *cmd;
 
+	/* option errors already go to the journal; progress waits for -q, -vv */
+	ctx_detect_output(&o->ctx);
 	if (parse_args(argc, argv, o) < 0)
 		return EXIT_USAGE;
+	ctx_detect_output(&o->ctx);
+	if (o->ctx.journal)
+		policy->ini.log = config_to_journal;
 	if (!sysroot_set(&o->ctx, o->root)) {
 		log_error(&o->ctx, "--root %s: %s", o->root, strerror(errno));
 		return EXIT_USAGE;
@@ -1134,7 +1177,12 @@ static int run(struct options *o, struct policy *policy, int argc, char **argv)
 	if (cmd->needs_policy && load_policy(o, cmd, policy) < 0) {
 		if (cmd->broken)
 			return run_broken(o, cmd, policy);
-		log_error(&o->ctx, "configuration has %u error%s; nothing %s", policy->ini.nerrors,
+		log_entry(&o->ctx, VERBOSITY_QUIET,
+			  &(const struct journal_fields){
+				  .priority = outcome_kinds[OUTCOME_CONFIG_ERROR].priority,
+				  .message_id = outcome_kinds[OUTCOME_CONFIG_ERROR].message_id,
+			  },
+			  "configuration has %u error%s; nothing %s", policy->ini.nerrors,
 			  policy->ini.nerrors == 1 ? "" : "s",
 			  cmd->run == cmd_apply ? "applied" : "done");
 		return EXIT_CONFIG;

@@ -2,6 +2,7 @@
 #include "memory.h"
 #include "cleanup.h"
 #include "memblock.h"
+#include "progress.h"
 #include "sysroot.h"
 
 #include <errno.h>
@@ -43,11 +44,11 @@ static int block_write(const struct dp_ctx *c, uint64_t b, const char *value, co
 	int rc;
 
 	if (strcmp(value, "offline") != 0 || !c->offline_timeout || c->dry_run)
-		return sysroot_write(c, step, value, MEMORY_DIR "/memory%llu/state", block);
+		return sysroot_write_bulk(c, step, value, MEMORY_DIR "/memory%llu/state", block);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, &old);	/* no SA_RESTART: the write must end */
 	setitimer(ITIMER_REAL, &timer, NULL);
-	rc = sysroot_write(c, step, value, MEMORY_DIR "/memory%llu/state", block);
+	rc = sysroot_write_bulk(c, step, value, MEMORY_DIR "/memory%llu/state", block);
 	setitimer(ITIMER_REAL, &off, NULL);
 	sigaction(SIGALRM, &old, NULL);
 	return rc;
@@ -78,22 +79,33 @@ static bool block_online(enum block_state st)
 static void online_again(const struct dp_ctx *c, const struct dax_device *d,
 			 const uint64_t *blocks, const enum block_state *was, size_t n)
 {
+	struct progress p;
+	size_t failed = 0;
+	uint64_t first = 0;
+
+	progress_begin(&p, c, d->name, "restoring block", n);
 	for (size_t i = 0; i < n; i++) {
+		progress_update(&p, i + 1);
 		if (!block_online(was[i]))
 			continue;
-		if (block_write(c, blocks[i], memblock_online_word(was[i]), "restore") != 0)
-			log_error(
-				c,
-				"%s: memory%llu could not be onlined again after a failed offline",
-				d->name, (unsigned long long)blocks[i]);
+		if (block_write(c, blocks[i], memblock_online_word(was[i]), "restore") != 0 &&
+		    !failed++)
+			first = blocks[i];
 	}
+	progress_end(&p);
+	if (failed)
+		log_error(
+			c,
+			"%s: %zu memory block%s (first memory%llu) could not be onlined again after a failed offline",
+			d->name, failed, failed == 1 ? "" : "s", (unsigned long long)first);
 }
 
 int memory_offline_all(const struct dp_ctx *c, const struct dax_device *d, char *err, size_t errlen)
 {
 	_cleanup_free_ enum block_state *was = NULL;
 	_cleanup_free_ uint64_t *blocks = NULL;
-	size_t n, i;
+	size_t n, i, done = 0;
+	struct progress p;
 	int rc;
 
 	rc = device_blocks(c, d, &blocks, &n);
@@ -104,18 +116,35 @@ int memory_offline_all(const struct dp_ctx *c, const struct dax_device *d, char 
 	was = calloc(n ? n : 1, sizeof(*was));
 	if (!was)
 		return -ENOMEM;
+	progress_begin(&p, c, d->name, "offlining block", n);
 	for (i = 0; i < n; i++) {
+		progress_update(&p, i + 1);
 		was[i] = memblock_state(c, blocks[i]);
 		if (!block_online(was[i]))
 			continue;
 		rc = offline_block(c, blocks[i], err, errlen);
 		if (rc)
 			break;
+		done++;
 	}
+	progress_end(&p);
 	if (rc)
 		online_again(c, d, blocks, was, i);
+	else if (done)
+		log_verbose(c, "%s: %zu memory block%s offlined", d->name, done,
+			    done == 1 ? "" : "s");
 	return rc;
 }
+
+/* What bringing blocks to a state is called, while (progress) and after (-v). */
+static const struct {
+	const char *doing, *done;
+} to_state[] = {
+	[BLOCK_MISSING] = { "", "" },
+	[BLOCK_OFFLINE] = { "offlining block", "offlined" },
+	[BLOCK_MOVABLE] = { "onlining block", "onlined movable" },
+	[BLOCK_KERNEL] = { "onlining block", "onlined normal" },
+};
 
 static enum block_state block_wanted(enum online_policy online)
 {
@@ -158,8 +187,10 @@ static int set_block(const struct dp_ctx *c, uint64_t b, enum block_state st,
 int memory_set_online(const struct dp_ctx *c, const struct dax_device *d, enum online_policy online,
 		      char *err, size_t errlen)
 {
+	enum block_state want = block_wanted(online);
 	_cleanup_free_ uint64_t *blocks = NULL;
-	size_t n;
+	size_t n, done = 0;
+	struct progress p;
 	int rc;
 
 	rc = device_blocks(c, d, &blocks, &n);
@@ -167,9 +198,18 @@ int memory_set_online(const struct dp_ctx *c, const struct dax_device *d, enum o
 		snprintf(err, errlen, "cannot list memory blocks: %s", strerror(-rc));
 		return rc;
 	}
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = set_block(c, blocks[i], memblock_state(c, blocks[i]), block_wanted(online),
-			       err, errlen);
+	progress_begin(&p, c, d->name, to_state[want].doing, n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		enum block_state st = memblock_state(c, blocks[i]);
+
+		progress_update(&p, i + 1);
+		rc = set_block(c, blocks[i], st, want, err, errlen);
+		done += !rc && st != BLOCK_MISSING && st != want;
+	}
+	progress_end(&p);
+	if (done)
+		log_verbose(c, "%s: %zu memory block%s %s", d->name, done, done == 1 ? "" : "s",
+			    to_state[want].done);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 /* clang-format off */
 static const char *const state_names[] = {
@@ -62,6 +63,32 @@ void outcome_set(struct outcome *o, enum dev_reason r)
 {
 	o->reason = r;
 	o->state = dev_reason_state(r);
+}
+
+/* clang-format off */
+const struct outcome_kind_info outcome_kinds[OUTCOME_KIND_COUNT] = {
+	[OUTCOME_CHANGED] =      { "changed",      LOG_NOTICE,  "1064f718902d472a8a4badde234a7143" },
+	[OUTCOME_UNCHANGED] =    { "unchanged",    LOG_INFO,    "61df52b114eb44fc811a83277c238e3f" },
+	[OUTCOME_DRIFT] =        { "drift",        LOG_WARNING, "0b24c6b9d0674e9a92804faffa7296d8" },
+	[OUTCOME_BUSY] =         { "busy",         LOG_ERR,     "6e4164a6a992417aa716abf05efa3816" },
+	[OUTCOME_FAILED] =       { "failed",       LOG_ERR,     "94ef1fae21a6434fbc0f98a7305f76ea" },
+	[OUTCOME_RELEASED] =     { "released",     LOG_WARNING, "67cab4f8f4904e7ead6bc43823ba7fe9" },
+	[OUTCOME_CONFIG_ERROR] = { "config-error", LOG_ERR,     "b500d7f4254448d0bfc26d5d43e213c1" },
+};
+/* clang-format on */
+
+enum outcome_kind outcome_kind_of(const struct outcome *o)
+{
+	static const enum outcome_kind by_state[] = {
+		[STATE_OK] = OUTCOME_UNCHANGED,
+		[STATE_DRIFT] = OUTCOME_DRIFT,
+		[STATE_BUSY] = OUTCOME_BUSY,
+		[STATE_ERROR] = OUTCOME_FAILED,
+	};
+
+	if (o->state == STATE_OK && o->changed)
+		return OUTCOME_CHANGED;
+	return (size_t)o->state < ARRAY_SIZE(by_state) ? by_state[o->state] : OUTCOME_FAILED;
 }
 
 void outcome_from_plan(const struct plan_entry *e, struct outcome *o)

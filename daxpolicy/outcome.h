@@ -40,6 +40,32 @@ enum dev_state dev_reason_state(enum dev_reason r);
 /* Set O's reason, and so its state. */
 void outcome_set(struct outcome *o, enum dev_reason r);
 
+/*
+ * What a run made of a device, or of the whole run, as the journal files it:
+ * each kind has its priority and its MESSAGE_ID (made once with
+ * `systemd-id128 new`, never to change; explained in dax-policy.catalog).
+ */
+enum outcome_kind {
+	OUTCOME_CHANGED,      /* put in its policy mode */
+	OUTCOME_UNCHANGED,    /* already in it, not touched */
+	OUTCOME_DRIFT,	      /* not in it (status), or would change (--dry-run) */
+	OUTCOME_BUSY,	      /* left as it was: leaving its mode was not safe */
+	OUTCOME_FAILED,	      /* the change failed, or the device cannot be managed */
+	OUTCOME_RELEASED,     /* no policy decision: the kernel's own choice (release) */
+	OUTCOME_CONFIG_ERROR, /* the configuration is broken: nothing applied */
+	OUTCOME_KIND_COUNT
+};
+
+struct outcome_kind_info {
+	const char *name;
+	int priority;		/* syslog.h: LOG_ERR ... LOG_INFO */
+	const char *message_id; /* 32 lower-case hex digits */
+};
+
+extern const struct outcome_kind_info outcome_kinds[OUTCOME_KIND_COUNT];
+
+enum outcome_kind outcome_kind_of(const struct outcome *o);
+
 /* What the plan alone says of entry E: ok, drift, or error (refused). */
 void outcome_from_plan(const struct plan_entry *e, struct outcome *o);
 

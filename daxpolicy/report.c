@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "report.h"
 #include "cleanup.h"
+#include "journal.h"
 #include "match.h"
 #include "util.h"
 
@@ -8,6 +9,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 static void print_json(FILE *out, json_object *obj)
 {
@@ -285,6 +287,82 @@ static void dry_run_summary(const struct report *r)
 			pending, pending == 1 ? "" : "s");
 }
 
+/* The line apply prints for outcome I ("dax0.0: ok: devdax -> system-ram"). */
+static void outcome_line(const struct report *r, size_t i, char *buf, size_t size)
+{
+	const struct outcome *o = &r->outcomes[i];
+
+	if (o->msg[0])
+		snprintf(buf, size, "%s: %s: %s", o->dev.name, dev_state_name(o->state), o->msg);
+	else
+		snprintf(buf, size, "%s: %s: %s, in its policy mode", o->dev.name,
+			 dev_state_name(o->state), current_text(&o->dev));
+}
+
+void report_summary(const struct report *r, char *buf, size_t size)
+{
+	size_t count[OUTCOME_KIND_COUNT] = { 0 };
+	const char *sep = ": ";
+
+	for (size_t i = 0; i < r->plan->n; i++)
+		count[outcome_kind_of(&r->outcomes[i])]++;
+	snprintf(buf, size, "%zu dax device%s", r->plan->n, r->plan->n == 1 ? "" : "s");
+	for (size_t k = 0; k < OUTCOME_KIND_COUNT; k++) {
+		size_t used = strlen(buf);
+
+		if (!count[k])
+			continue;
+		snprintf(buf + used, size - used, "%s%zu %s", sep, count[k], outcome_kinds[k].name);
+		sep = ", ";
+	}
+}
+
+/* Outcome I as a journal entry with its fields (the line on OUT if the
+ * journal takes none). */
+static void outcome_entry(const struct report *r, size_t i)
+{
+	const struct plan_entry *e = &r->plan->e[i];
+	const struct outcome *o = &r->outcomes[i];
+	const struct outcome_kind_info *k = &outcome_kinds[outcome_kind_of(o)];
+	const struct journal_fields f = {
+		.priority = k->priority,
+		.message_id = k->message_id,
+		.device = o->dev.name,
+		.from = current_text(&e->dev),
+		/* keep: what it is now (a new device: the kernel's choice) */
+		.to = e->want == MODE_KEEP ? current_text(&o->dev) : mode_name(e->want),
+		.rule = e->rule ? e->rule->name : "(defaults)",
+	};
+	char text[1024];
+
+	outcome_line(r, i, text, sizeof(text));
+	str_sanitize(text);
+	if (journal_send(&f, text) != 0)
+		fprintf(r->out, "%s\n", text);
+}
+
+/* A line of text as an entry at PRIORITY (on OUT if the journal takes none). */
+static void text_entry(const struct report *r, int priority, const char *text)
+{
+	if (journal_send(&(const struct journal_fields){ .priority = priority }, text) != 0)
+		fprintf(r->out, "%s\n", text);
+}
+
+/* Apply under the journal: an entry per device (-q: per failed one), then
+ * the summary. */
+static void journal_outcomes(const struct report *r)
+{
+	char text[256];
+
+	for (size_t i = 0; i < r->plan->n; i++)
+		if (!r->quiet || outcome_kinds[outcome_kind_of(&r->outcomes[i])].priority <= LOG_ERR)
+			outcome_entry(r, i);
+	if (r->quiet)
+		return;
+	report_summary(r, text, sizeof(text));
+	text_entry(r, LOG_INFO, text);
+}
+
 void report_devices(const struct report *r)
 {
 	const struct plan *plan = r->plan;
@@ -311,7 +389,11 @@ void report_devices(const struct report *r)
 		return;
 	}
 
-	if (r->apply && !r->verbose) {
+	if (r->apply && r->journal) {
+		journal_outcomes(r);
+		if (!r->verbose)
+			return;
+	} else if (r->apply && !r->verbose) {
 		/* apply says what it did; the table is for status (or -v) */
 		size_t touched = 0;
 
@@ -334,15 +416,27 @@ void report_devices(const struct report *r)
 		fprintf(r->out, "no dax devices\n");
 	else
 		device_table(r);
-	for (size_t i = 0; i < plan->n; i++) {
+	/* apply under the journal sent these already */
+	for (size_t i = 0; i < plan->n && !(r->apply && r->journal); i++) {
 		const struct outcome *o = &r->outcomes[i];
 
-		if (o->msg[0] && (o->state != STATE_OK || (r->apply && o->changed)))
+		if (!o->msg[0] || (o->state == STATE_OK && !(r->apply && o->changed)))
+			continue;
+		if (r->journal)
+			outcome_entry(r, i);
+		else
 			fprintf(r->out, "%s: %s: %s\n", o->dev.name, dev_state_name(o->state),
 				o->msg);
 	}
-	for (size_t i = 0; r->agents && i < r->agents->n; i++)
-		fprintf(r->out, "warning: %s\n", r->agents->msg[i]);
+	for (size_t i = 0; r->agents && i < r->agents->n; i++) {
+		char text[sizeof(r->agents->msg[i]) + 16];
+
+		snprintf(text, sizeof(text), "warning: %s", r->agents->msg[i]);
+		if (r->journal)
+			text_entry(r, LOG_WARNING, r->agents->msg[i]);
+		else
+			fprintf(r->out, "%s\n", text);
+	}
 	dry_run_summary(r);
 }
 

@@ -18,6 +18,8 @@ struct report {
 	bool apply;		/* an apply (adds "changed"), not a status */
 	bool dry_run;
 	bool verbose;		/* -v: apply shows the table too */
+	bool quiet;		/* -q: apply says only what failed */
+	bool journal;		/* OUT is the journal: apply's outcomes as entries */
 	const struct policy *policy;
 	const struct plan *plan;
 	const struct outcome *outcomes;	/* one per plan entry, with the device as it is now */
@@ -27,8 +29,13 @@ struct report {
 	const struct errlist *errors;
 };
 
-/* The device table (status, apply). */
+/* The device table (status, apply). Under the journal, apply sends one
+ * entry per device instead: the priority and MESSAGE_ID of its outcome kind,
+ * DAX_DEVICE, DAX_FROM, DAX_TO, DAX_RULE. */
 void report_devices(const struct report *r);
+/* One line on what apply did, for STATUS= and the journal:
+ * "3 dax devices: 1 changed, 2 unchanged". */
+void report_summary(const struct report *r, char *buf, size_t size);
 /* Every rule of the policy, in order, and how many devices of SNAP each
  * decides (check). NOT_COUNTED: why the devices could not be counted, or
  * NULL. */

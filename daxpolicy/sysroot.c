@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "sysroot.h"
 #include "cleanup.h"
+#include "journal.h"
 #include "util.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 bool sysroot_set(struct dp_ctx *c, const char *dir)
@@ -274,25 +276,23 @@ FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
 	return f;
 }
 
-int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, const char *fmt, ...)
+/* Write VALUE to the attribute FMT names; traced from verbosity LEVEL on. */
+static int vwrite(const struct dp_ctx *c, enum verbosity level, const char *step, const char *value,
+		  const char *fmt, va_list ap)
 {
 	char live[PATH_MAX], full[PATH_MAX];
 	size_t len = strlen(value);
 	_cleanup_close_ int fd = -1;
-	va_list ap;
 	ssize_t n;
-	bool ok;
 
-	va_start(ap, fmt);
-	ok = vpaths(c, live, sizeof(live), full, sizeof(full), fmt, ap);
-	va_end(ap);
-	if (!ok)
+	if (!vpaths(c, live, sizeof(live), full, sizeof(full), fmt, ap))
 		return -ENAMETOOLONG;
 	if (c->dry_run) {
 		print_dry_run(c, "  write %-10s %s > %s", step, value, live);
 		return 0;
 	}
-	log_verbose(c, "%s: write '%s' to %s", step, value, live);
+	log_entry(c, level, &(const struct journal_fields){ .priority = LOG_DEBUG },
+		  "%s: write '%s' to %s", step, value, live);
 	fd = open_regular(full, O_WRONLY | O_TRUNC);
 	if (fd < 0)
 		return fd;
@@ -300,6 +300,29 @@ int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, c
 	if (n < 0)
 		return -errno;
 	return (size_t)n != len ? -EIO : 0;
+}
+
+int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vwrite(c, VERBOSITY_VERBOSE, step, value, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int sysroot_write_bulk(const struct dp_ctx *c, const char *step, const char *value, const char *fmt,
+		       ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vwrite(c, VERBOSITY_DEBUG, step, value, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int sysroot_inode(const struct dp_ctx *c, uint64_t *ino, const char *fmt, ...)

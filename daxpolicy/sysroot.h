@@ -69,5 +69,9 @@ int sysroot_unlink(const struct dp_ctx *c, const char *fmt, ...) PATH_FMT(2, 3);
  */
 int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, const char *fmt, ...)
 	PATH_FMT(4, 5);
+/* The same for writes made by the thousand (one per memory block): traced
+ * at -vv only; -v gets a count per device instead. */
+int sysroot_write_bulk(const struct dp_ctx *c, const char *step, const char *value, const char *fmt,
+		       ...) PATH_FMT(4, 5);
 
 #endif

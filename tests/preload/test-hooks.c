@@ -36,6 +36,14 @@
  *                                        was written to their new_id (6.1's
  *                                        kmem); a bind before fails (ENODEV).
  *
+ *   DAX_POLICY_TEST_JOURNAL=FILE         what is sent to the journal's socket
+ *                                        (/run/systemd/journal/socket: the
+ *                                        entries, FIELD=value lines) is
+ *                                        appended to FILE instead, each entry
+ *                                        followed by an empty line;
+ *   DAX_POLICY_TEST_NOTIFY=FILE          what is sent to $NOTIFY_SOCKET
+ *                                        (STATUS=...) likewise.
+ *
  * A step file opened with O_TRUNC is truncated only when its write goes
  * ahead, so an injected failure leaves a fixture's regular file untouched.
  */
@@ -53,7 +61,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define TRACKED_MAX 16	/* step files open at once (dax-policy: one) */
@@ -64,6 +75,7 @@
 #define DRIVERS_DIR "/sys/bus/dax/drivers/"
 #define DEVICES_DIR "/sys/bus/dax/devices/"
 #define MEMORY_DIR "/sys/devices/system/memory/memory"
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
 /* The fds of step files, with the path each was opened as. */
 static struct tracked {
@@ -497,4 +509,49 @@ ssize_t write(int fd, const void *buf, size_t len)
 		raise(SIGKILL);
 	errno = err;
 	return done;
+}
+
+/* The file a datagram to the unix socket PATH is captured in, or NULL. */
+static const char *capture_file(const char *path)
+{
+	const char *notify = getenv("NOTIFY_SOCKET");
+
+	if (strcmp(path, JOURNAL_SOCKET) == 0)
+		return getenv("DAX_POLICY_TEST_JOURNAL");
+	if (notify && strcmp(path, notify) == 0)
+		return getenv("DAX_POLICY_TEST_NOTIFY");
+	return NULL;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	static ssize_t (*real_sendmsg)(int, const struct msghdr *, int);
+	const struct sockaddr_un *to = msg->msg_name;
+	char path[sizeof(to->sun_path) + 1];
+	const char *file = NULL;
+	ssize_t sent = 0;
+	FILE *f;
+
+	if (!real_sendmsg)
+		real_sendmsg = (ssize_t(*)(int, const struct msghdr *, int))real("sendmsg");
+	if (to && msg->msg_namelen > offsetof(struct sockaddr_un, sun_path) &&
+	    to->sun_family == AF_UNIX) {
+		size_t n = msg->msg_namelen - offsetof(struct sockaddr_un, sun_path);
+
+		memcpy(path, to->sun_path, n < sizeof(path) - 1 ? n : sizeof(path) - 1);
+		path[n < sizeof(path) - 1 ? n : sizeof(path) - 1] = '\0';
+		file = capture_file(path);
+	}
+	if (!file)
+		return real_sendmsg(fd, msg, flags);
+	f = fopen(file, "a");
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < msg->msg_iovlen; i++) {
+		fwrite(msg->msg_iov[i].iov_base, 1, msg->msg_iov[i].iov_len, f);
+		sent += (ssize_t)msg->msg_iov[i].iov_len;
+	}
+	fputs("\n\n", f);
+	fclose(f);
+	return sent;
 }

@@ -399,7 +399,7 @@ is "  in JSON: dax0.0 changed, now in policy" "$(jq -c '.devices[] | select(.cha
 
 # --- memory that cannot be offlined: the blocks offlined so far come back ---
 root=$(fixture mixed)
-out=$(DAX_POLICY_TEST_FAIL=offline:3 hooked -v --root "$root" --config "$mem" apply dax1.0 2>&1)
+out=$(DAX_POLICY_TEST_FAIL=offline:3 hooked -vv --root "$root" --config "$mem" apply dax1.0 2>&1)
 is "offline failure: exit 3" "$?" 3
 has "names the block" "$out" "dax1.0: busy: memory block memory58 cannot be offlined: Input/output error; every block is online again, dax1.0 stays system-ram"
 has "first block onlined again" "$out" "restore: write 'online_kernel' to /sys/devices/system/memory/memory56/state"
@@ -414,6 +414,126 @@ DAX_POLICY_TEST_FAIL=offline:3 DAX_POLICY_TEST_KILL_AFTER=restore hooked --root 
 is "onlining a block again after a failure is the restore step" "$?" 137
 m=$root/sys/devices/system/memory
 is "  killed after the first" "$(cat "$m/memory56/state") $(cat "$m/memory57/state")" "online_kernel offline"
+
+# --- -v counts memory blocks, -vv shows each write ---
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_BUS= hooked -v --root "$root" --config "$mem" apply dax1.0 2>&1)
+is "-v: no line per memory block written" "$(grep -c "write 'offline'" <<< "$out")" 0
+has "  a count per device instead" "$out" "dax-policy: dax1.0: 4 memory blocks offlined"
+has "  the driver writes still traced" "$out" "unbind: write 'dax1.0' to /sys/bus/dax/drivers/kmem/unbind"
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_BUS= hooked -vv --root "$root" --config "$mem" apply dax1.0 2>&1)
+is "-vv: every memory block written" "$(grep -c "offline: write 'offline' to /sys/devices/system/memory/memory5[6-9]/state" <<< "$out")" 4
+
+# --- progress of memory work: a line on a terminal, nothing on a pipe ---
+if command -v script >/dev/null; then
+	root=$(fixture mixed)
+	# script(1) runs it on a pseudo-terminal and copies what it shows
+	out=$(script -qec "$(printf '%q ' "$dp" --root "$root" --config "$mem" apply dax1.0)" /dev/null)
+	has "terminal: the block being offlined, out of the device's" "$out" $'\rdax1.0: offlining block 1/4\e[K'
+	has "  the line cleared at the end" "$out" $'\r\e[K'
+	root=$(fixture mixed)
+	out=$(script -qec "$(printf '%q ' "$dp" -vv --root "$root" --config "$mem" apply dax1.0)" /dev/null)
+	if grep -q "offlining block" <<< "$out"; then notok "  not with -vv: the trace is the progress"; else ok "  not with -vv: the trace is the progress"; fi
+else
+	ok "# SKIP script (util-linux) missing: progress on a terminal"
+	ok "# SKIP script (util-linux) missing"
+	ok "# SKIP script (util-linux) missing"
+fi
+root=$(fixture mixed)
+out=$("$dp" --root "$root" --config "$mem" apply dax1.0 2>&1 | cat)
+if grep -q "offlining block" <<< "$out"; then notok "a pipe gets no progress"; else ok "a pipe gets no progress"; fi
+
+# --- under systemd: journal entries and STATUS= ---
+# stdout and stderr are the stream $JOURNAL_STREAM names (its device and
+# inode), as systemd gives a service; the shim keeps what is sent to the
+# journal's socket and to $NOTIFY_SOCKET in files, an entry per paragraph
+journaled() {
+	: > "$tmp/stream"; : > "$tmp/journal"; : > "$tmp/notify"
+	JOURNAL_STREAM=$(stat -c '%d:%i' "$tmp/stream") NOTIFY_SOCKET=/run/dax-policy-test-notify \
+		DAX_POLICY_TEST_JOURNAL=$tmp/journal DAX_POLICY_TEST_NOTIFY=$tmp/notify \
+		hooked "$@" >> "$tmp/stream" 2>&1
+}
+# the journal entry (its fields, a line each) that has the line $1
+entry() { awk -v RS= -v want="$1" '{ n = split($0, f, "\n"); for (i = 1; i <= n; i++) if (f[i] == want) { print; exit } }' "$tmp/journal"; }
+broken=$(conf broken.conf <<'EOF'
+[rule a]
+device = dax1.0
+mode = system-ram
+online = sideways
+EOF
+)
+journaled --root "$src/sysfs/mixed" --config "$broken" apply --dry-run
+is "journal, broken config: exit 1" "$?" 1
+is "  nothing as a plain line on the stream" "$(cat "$tmp/stream")" ""
+e=$(entry "CONFIG_LINE=4")
+has "  the error an entry at priority err" "$e" "PRIORITY=3"
+has "  its text" "$e" "MESSAGE=$broken:4: bad value for online: 'sideways': expected movable, normal or offline"
+has "  its file" "$e" "CONFIG_FILE=$broken"
+e=$(entry "MESSAGE=configuration has 1 error; nothing applied")
+has "  the outcome: priority err" "$e" "PRIORITY=3"
+has "  with its MESSAGE_ID" "$e" "MESSAGE_ID=b500d7f4254448d0bfc26d5d43e213c1"
+if grep -q "^CODE_" "$tmp/journal"; then notok "  no CODE_FILE, CODE_LINE"; else ok "  no CODE_FILE, CODE_LINE"; fi
+root=$(fixture mixed)
+DAX_POLICY_TEST_BUS= journaled --root "$root" --config "$mem" apply
+is "journal, a change: exit 0" "$?" 0
+is "  nothing as a plain line on the stream" "$(cat "$tmp/stream")" ""
+e=$(entry "DAX_DEVICE=dax1.0")
+has "  the changed device: priority notice" "$e" "PRIORITY=5"
+has "  the MESSAGE_ID of a change" "$e" "MESSAGE_ID=1064f718902d472a8a4badde234a7143"
+has "  what it was" "$e" "DAX_FROM=system-ram"
+has "  what it is to be" "$e" "DAX_TO=devdax"
+has "  by which rule" "$e" "DAX_RULE=r"
+has "  the text a terminal gets" "$e" "MESSAGE=dax1.0: ok: system-ram -> devdax"
+e=$(entry "DAX_DEVICE=dax0.0")
+has "  a device left alone: priority info" "$e" "PRIORITY=6"
+has "  the MESSAGE_ID of unchanged" "$e" "MESSAGE_ID=61df52b114eb44fc811a83277c238e3f"
+has "  [defaults] as its rule" "$e" "DAX_RULE=(defaults)"
+has "  the summary" "$(entry "MESSAGE=4 dax devices: 1 changed, 3 unchanged")" "PRIORITY=6"
+has "  STATUS= while offlining" "$(cat "$tmp/notify")" "STATUS=dax1.0: offlining block 1/4"
+is "  STATUS= at the end: the summary" "$(grep STATUS= "$tmp/notify" | tail -1)" "STATUS=4 dax devices: 1 changed, 3 unchanged"
+root=$(fixture mixed)
+journaled --root "$root" --config "$mem" status
+e=$(entry "DAX_DEVICE=dax1.0")
+has "journal, status: a device not in its mode at priority warning" "$e" "PRIORITY=4"
+has "  the MESSAGE_ID of drift" "$e" "MESSAGE_ID=0b24c6b9d0674e9a92804faffa7296d8"
+has "  the table stays on the stream" "$(cat "$tmp/stream")" "dax1.0      1 512M"
+root=$(fixture mixed)
+DAX_POLICY_TEST_FAIL=offline:3 journaled --root "$root" --config "$mem" apply dax1.0
+is "journal, memory that will not offline: exit 3" "$?" 3
+e=$(entry "DAX_DEVICE=dax1.0")
+has "  priority err" "$e" "PRIORITY=3"
+has "  the MESSAGE_ID of busy" "$e" "MESSAGE_ID=6e4164a6a992417aa716abf05efa3816"
+has "  the block named" "$e" "memory block memory58 cannot be offlined"
+is "  STATUS= at the end" "$(grep STATUS= "$tmp/notify" | tail -1)" "STATUS=1 dax device: 1 busy"
+root=$(fixture mixed)
+DAX_POLICY_TEST_FAIL=offline:3 journaled -q --root "$root" --config "$mem" apply
+is "journal, -q: only the failure" "$(grep -c "^MESSAGE=" "$tmp/journal")" 1
+root=$(fixture mixed)
+"$dp" --root "$root" hold >/dev/null 2>&1
+rm "$root/run/dax-policy/decided"
+SERVICE_RESULT=exit-code journaled --root "$root" release dax2.0
+e=$(entry "DAX_DEVICE=dax2.0")
+has "journal, release: priority warning" "$e" "PRIORITY=4"
+has "  the MESSAGE_ID of released" "$e" "MESSAGE_ID=67cab4f8f4904e7ead6bc43823ba7fe9"
+has "  from unbound" "$e" "DAX_FROM=unbound"
+: > "$tmp/other"
+out=$(JOURNAL_STREAM=$(stat -c '%d:%i' "$tmp/other") DAX_POLICY_TEST_JOURNAL=$tmp/journal hooked --root "$src/sysfs/mixed" --config "$broken" apply --dry-run 2>&1)
+has "a stream the journal does not read (redirected): plain lines" "$out" "dax-policy: error: configuration has 1 error; nothing applied"
+for garbage in "" x "$(stat -c '%d' "$tmp/other")" "$(stat -c '%d:%i' "$tmp/other")x" "1:2:3" "-1:-1"; do
+	: > "$tmp/journal"
+	out=$(JOURNAL_STREAM=$garbage DAX_POLICY_TEST_JOURNAL=$tmp/journal hooked --root "$src/sysfs/mixed" --config "$broken" apply --dry-run 2>&1)
+	is "  JOURNAL_STREAM='$garbage': plain lines, no entry" "$(grep -c -e "broken.conf:4: bad value" -e "^dax-policy: error: configuration has" <<< "$out")/$(wc -c < "$tmp/journal")" "2/0"
+done
+if command -v journalctl >/dev/null; then
+	mkdir -p "$tmp/cat/usr/lib/systemd/catalog"
+	cp "$src/../doc/dax-policy.catalog" "$tmp/cat/usr/lib/systemd/catalog/"
+	journalctl --root "$tmp/cat" --update-catalog >/dev/null 2>&1
+	is "the catalog: journalctl reads every entry" "$(journalctl --root "$tmp/cat" --list-catalog 2>/dev/null | grep -c " dax-policy: ")" 7
+	rm -rf "$tmp/cat"
+else
+	ok "# SKIP journalctl missing: the catalog"
+fi
 
 # --- new devices wait for the policy (hold, release) ---
 keep=$(conf keep.conf <<'EOF'

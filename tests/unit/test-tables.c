@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The mode table and the config key table: every row complete and
- * consistent, and the word lists messages are built from. */
+/* The mode table, the config key table and the outcome kinds: every row
+ * complete and consistent, and the word lists messages are built from. */
 #include "keys.h"
 #include "mode.h"
 #include "outcome.h"
 #include "tap.h"
 #include "util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <syslog.h>
 
 static void test_modes(void)
 {
@@ -126,11 +130,54 @@ static void test_reasons(void)
 	tap_is_str(dev_state_name(STATE_UNKNOWN), "?", "unknown state shows as ?");
 }
 
+/* Every outcome kind: a name, a priority, a MESSAGE_ID of its own that
+ * doc/dax-policy.catalog explains; and no catalog entry for an unknown id. */
+static void test_outcome_kinds(void)
+{
+	const char *src = getenv("DAXTEST_SRC");
+	char path[4096], line[256], what[160];
+	char ids[32][33];
+	size_t nids = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/../doc/dax-policy.catalog", src ? src : "tests");
+	f = fopen(path, "r");
+	if (!tap_ok(f != NULL, "doc/dax-policy.catalog opens"))
+		return;
+	while (fgets(line, sizeof(line), f) && nids < 32)
+		if (sscanf(line, "-- %32s", ids[nids]) == 1)
+			nids++;
+	fclose(f);
+	tap_is_int((long long)nids, OUTCOME_KIND_COUNT,
+		   "the catalog has an entry per outcome kind");
+	for (int k = 0; k < OUTCOME_KIND_COUNT; k++) {
+		const struct outcome_kind_info *o = &outcome_kinds[k];
+		bool hex = o->message_id && strlen(o->message_id) == 32, in_catalog = false,
+		     unique = true;
+
+		snprintf(what, sizeof(what), "outcome kind %d (%s): name, priority, id", k,
+			 o->name ? o->name : "?");
+		for (const char *p = o->message_id; hex && *p; p++)
+			hex = isxdigit((unsigned char)*p) && !isupper((unsigned char)*p);
+		tap_ok(o->name && o->priority >= LOG_ERR && o->priority <= LOG_INFO && hex, what);
+		if (!hex)
+			continue;
+		for (size_t i = 0; i < nids; i++)
+			in_catalog |= strcmp(ids[i], o->message_id) == 0;
+		for (int j = 0; j < k; j++)
+			unique &= strcmp(outcome_kinds[j].message_id, o->message_id) != 0;
+		snprintf(what, sizeof(what), "  %s: its MESSAGE_ID is its own and in the catalog",
+			 o->name);
+		tap_ok(in_catalog && unique, what);
+	}
+}
+
 int main(void)
 {
 	test_reasons();
 	test_modes();
 	test_keys();
 	test_words_join();
+	test_outcome_kinds();
 	return tap_done();
 }

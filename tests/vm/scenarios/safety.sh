@@ -154,7 +154,7 @@ for b in $1 $2 $3; do echo online_movable > /sys/devices/system/memory/memory$b/
 before=$(for b in $(blocks_of dax1.0); do echo "$(cat /sys/devices/system/memory/memory$b/state)/$(cat /sys/devices/system/memory/memory$b/valid_zones)"; done | tr '\n' ' ')
 echo "# dax1.0 blocks before: $before"
 policy devdax devdax
-out=$(dax-policy -v apply --offline-timeout 5 2>&1); rc=$?
+out=$(dax-policy -vv apply --offline-timeout 5 2>&1); rc=$?
 echo "$out" | grep -E 'busy|restore|offline ' | sed 's/^/#   /'
 is "apply of pinned system-ram exits 3" "$rc" 3
 check "the message names the failing block (memory$4)" grep -q "dax1.0: busy: memory block memory$4 cannot be offlined" <<< "$out"
