@@ -96,55 +96,115 @@ static int leave_driver(const struct dp_ctx *c, const char *name, const char *dr
 	return 0;
 }
 
+/* Device names, sorted once filled. */
+struct names {
+	char (*v)[DAX_NAME_MAX];
+	size_t n, cap;
+};
+
+static void names_free(struct names *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(a, b);
 }
 
-/* The devices bound to DRIVER right now, sorted: one listing of its
- * directory, however many devices the bus has. */
-static size_t driver_devices(const struct dp_ctx *c, const char *driver,
-			     char (**names)[DAX_NAME_MAX])
+static bool names_has(const struct names *l, const char *name)
 {
-	_cleanup_closedir_ DIR *dir = sysroot_opendir(c, DAX_DRIVERS "/%s", driver);
-	struct dirent *de;
-	size_t n = 0, cap = 0;
-
-	*names = NULL;
-	while (dir && (de = readdir(dir))) {
-		if (!dax_name_valid(de->d_name))
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char(*nn)[DAX_NAME_MAX] = realloc(*names, ncap * sizeof(**names));
-
-			if (!nn)
-				break;
-			*names = nn;
-			cap = ncap;
-		}
-		str_copy((*names)[n++], DAX_NAME_MAX, de->d_name);
-	}
-	if (n > 1)
-		qsort(*names, n, sizeof(**names), cmp_name);
-	return n;
+	return l->n && bsearch(name, l->v, l->n, sizeof(*l->v), cmp_name);
 }
 
-/* new_id made DRIVER take other devices than NAME (those bound to it now
- * and not in WAS, its N devices before): give them up again. */
-static void undo_collateral(const struct dp_ctx *c, const char *driver, const char *name,
-			    char (*was)[DAX_NAME_MAX], size_t n)
+/* Add the dax device names directory PATH lists to L. 0 or -errno. */
+static int names_of_dir(const struct dp_ctx *c, const char *path, struct names *l)
 {
-	_cleanup_free_ char(*now)[DAX_NAME_MAX] = NULL;
-	size_t nnow = driver_devices(c, driver, &now);
+	_cleanup_closedir_ DIR *dir = sysroot_opendir(c, "%s", path);
+	struct dirent *de;
 
-	for (size_t i = 0; i < nnow; i++) {
-		if (strcmp(now[i], name) == 0 ||
-		    (n && bsearch(now[i], was, n, sizeof(*was), cmp_name)))
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (!dax_name_valid(de->d_name))
 			continue;
-		log_warn(c, "%s: %s took it along with %s; unbinding it again", now[i], driver,
-			 name);
-		bus_driver_write(c, driver, "unbind", now[i], "unbind");
+		if (l->n == l->cap) {
+			size_t ncap = l->cap ? l->cap * 2 : 16;
+			char(*nv)[DAX_NAME_MAX] = realloc(l->v, ncap * sizeof(*l->v));
+
+			if (!nv)
+				return -ENOMEM;
+			l->v = nv;
+			l->cap = ncap;
+		}
+		str_copy(l->v[l->n++], DAX_NAME_MAX, de->d_name);
+	}
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_name);
+	return 0;
+}
+
+/*
+ * The devices unbound right now: those no driver's directory lists. A few
+ * directory listings, however many devices the bus has (reading every
+ * device's driver link made a run quadratic). 0 or -errno.
+ */
+static int unbound_devices(const struct dp_ctx *c, struct names *out)
+{
+	_cleanup_(names_free) struct names all = { 0 };
+	_cleanup_(names_free) struct names bound = { 0 };
+	_cleanup_closedir_ DIR *drivers = NULL;
+	struct dirent *de;
+	char path[PATH_MAX];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = names_of_dir(c, DAX_DEVICES, &all);
+	drivers = rc ? NULL : sysroot_opendir(c, DAX_DRIVERS);
+	if (!rc && !drivers)
+		rc = -errno;
+	while (!rc && (de = readdir(drivers))) {
+		if (de->d_name[0] == '.' ||
+		    !str_printf(path, sizeof(path), DAX_DRIVERS "/%s", de->d_name))
+			continue;
+		rc = names_of_dir(c, path, &bound);
+	}
+	if (rc)
+		return rc;
+	if (bound.n > 1)
+		qsort(bound.v, bound.n, sizeof(*bound.v), cmp_name);
+	*out = all;	/* unbound ones kept in place, in order */
+	out->n = 0;
+	for (size_t i = 0; i < all.n; i++)
+		if (!names_has(&bound, all.v[i]))
+			memmove(out->v[out->n++], all.v[i], DAX_NAME_MAX);
+	all = (struct names){ 0 };	/* now out's */
+	return 0;
+}
+
+/* new_id made DRIVER take other devices than NAME: give up those that
+ * were unbound before it (UNBOUND), and only those: a device another
+ * agent moved to DRIVER meanwhile stays where it was put. */
+static void undo_collateral(const struct dp_ctx *c, const char *driver, const char *name,
+			    const struct names *unbound)
+{
+	_cleanup_(names_free) struct names now = { 0 };
+	char path[PATH_MAX], drv[DRIVER_NAME_MAX];
+	bool listed = str_printf(path, sizeof(path), DAX_DRIVERS "/%s", driver) &&
+		      names_of_dir(c, path, &now) == 0;
+
+	for (size_t i = 0; i < unbound->n; i++) {
+		const char *dev = unbound->v[i];
+
+		if (strcmp(dev, name) == 0)
+			continue;
+		/* without the driver's listing, each device's own link says */
+		if (listed ? !names_has(&now, dev)
+			   : bus_bound_driver(c, dev, drv, sizeof(drv)) != 0 || strcmp(drv, driver))
+			continue;
+		log_warn(c, "%s: %s took it along with %s; unbinding it again", dev, driver, name);
+		bus_driver_write(c, driver, "unbind", dev, "unbind");
 	}
 }
 
@@ -161,8 +221,7 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 		       size_t errlen)
 {
 	char now[DRIVER_NAME_MAX], auto_online[ATTR_MAX] = "";
-	_cleanup_free_ char(*was_bound)[DAX_NAME_MAX] = NULL;
-	size_t nbound;
+	_cleanup_(names_free) struct names unbound = { 0 };
 	int rc;
 
 	rc = modload_driver(c, driver, err, errlen);
@@ -181,7 +240,13 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 	}
 	if (c->dry_run)
 		print_dry_run(c, "  if %s does not take %s by itself:", driver, name);
-	nbound = driver_devices(c, driver, &was_bound);
+	/* what new_id may hand to the driver besides NAME: unknown, no new_id */
+	rc = unbound_devices(c, &unbound);
+	if (rc && !c->dry_run) {
+		memory_auto_online_resume(c, auto_online);
+		snprintf(err, errlen, "cannot list the devices no driver has: %s", strerror(-rc));
+		return rc;
+	}
 	rc = bus_driver_write(c, driver, "new_id", name, "new_id");
 	if (rc) {
 		memory_auto_online_resume(c, auto_online);
@@ -191,7 +256,7 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 	bus_bound_driver(c, name, now, sizeof(now));
 	if (c->dry_run || strcmp(now, driver) != 0)
 		rc = bus_driver_write(c, driver, "bind", name, "bind");
-	undo_collateral(c, driver, name, was_bound, nbound);
+	undo_collateral(c, driver, name, &unbound);
 	memory_auto_online_resume(c, auto_online);
 	if (c->dry_run)
 		return 0;

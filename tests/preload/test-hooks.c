@@ -458,6 +458,21 @@ static void emulate_bus(const char *path, const char *value, const char *step)
 		set_link(path, value, false);
 	if (strcmp(step, "new_id") != 0)
 		return;
+	/* DAX_POLICY_TEST_BUS_MOVE=DEV: another agent (daxctl reconfigure-device)
+	 * moves DEV, bound elsewhere, to this driver while new_id is written */
+	if (getenv("DAX_POLICY_TEST_BUS_MOVE")) {
+		const char *dev = getenv("DAX_POLICY_TEST_BUS_MOVE");
+		int root = (int)(strstr(path, DRIVERS_DIR) - path);
+		char bound[64], unbind[PATH_MAX];
+
+		bound_driver(path, dev, bound, sizeof(bound));
+		if (bound[0]) {
+			snprintf(unbind, sizeof(unbind), "%.*s" DRIVERS_DIR "%s/unbind", root, path,
+				 bound);
+			set_link(unbind, dev, false);
+		}
+		set_link(path, dev, true);
+	}
 	copy(names, sizeof(names), list);
 	for (char *n = strtok_r(names, ",", &save); n; n = strtok_r(NULL, ",", &save))
 		set_link(path, n, true);

@@ -397,6 +397,20 @@ root=$(fixture mixed)
 json=$(DAX_POLICY_TEST_BUS=dax2.0 hooked --root "$root" --config "$grab" apply --json 2>/dev/null)
 is "  in JSON: dax0.0 changed, now in policy" "$(jq -c '.devices[] | select(.chardev == "dax0.0") | [.changed, .state, .reason, .mode]' <<< "$json")" '[true,"ok","in-policy","system-ram"]'
 
+# a device another agent moves to the driver while new_id is written is not
+# collateral: it stays where that agent put it
+grab2=$(conf grab2.conf <<'EOF'
+[rule ram]
+device = dax0.0
+mode = system-ram
+EOF
+)
+root=$(fixture mixed)
+out=$(DAX_POLICY_TEST_BUS=dax2.0 DAX_POLICY_TEST_BUS_IDS_ONLY=kmem DAX_POLICY_TEST_BUS_MOVE=dax3.0 hooked --root "$root" --config "$grab2" apply dax0.0 2>&1)
+is "moved to kmem by another agent meanwhile: left there" "$(basename "$(readlink "$root/sys/bus/dax/devices/dax3.0/driver")")" kmem
+if [[ "$out" == *"dax3.0: kmem took it along"* ]]; then notok "  not taken for collateral"; else ok "  not taken for collateral"; fi
+is "  the unbound one new_id took is given up" "$(readlink "$root/sys/bus/dax/devices/dax2.0/driver")" ""
+
 # --- memory that cannot be offlined: the blocks offlined so far come back ---
 root=$(fixture mixed)
 out=$(DAX_POLICY_TEST_FAIL=offline:3 hooked -vv --root "$root" --config "$mem" apply dax1.0 2>&1)
