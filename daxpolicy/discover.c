@@ -407,17 +407,21 @@ int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char
 }
 
 /*
- * The same device as before (same sysfs directory) changes only its driver
- * and its memory when it changes mode: read those again, not its identity
- * (ranges, uuid, node, CXL serials), which a change cannot alter.
+ * The same device as before (same sysfs directory, same size) changes only
+ * its driver and its memory when it changes mode: read those again, not its
+ * identity (ranges, uuid, node, CXL serials), which a change cannot alter.
  */
 static bool refresh_same(const struct dp_ctx *c, const struct snapshot *s,
 			 const struct memblock_list *l, struct dax_device *d)
 {
 	uint64_t instance;
 
+	uint64_t size;
+
+	/* the size too: daxctl resizes a region's seed in place */
 	if (d->problem[0] || !d->instance ||
-	    sysroot_inode(c, &instance, DAX_DEVICES "/%s", d->name) != 0 || instance != d->instance)
+	    sysroot_inode(c, &instance, DAX_DEVICES "/%s", d->name) != 0 || instance != d->instance ||
+	    sysroot_read_u64(c, &size, DAX_DEVICES "/%s/size", d->name) != 0 || size != d->size)
 		return false;
 	if (bus_bound_driver(c, d->name, d->driver, sizeof(d->driver)) != 0)
 		return false;
