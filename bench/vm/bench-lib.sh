@@ -2,14 +2,14 @@
 # devices of 128 MiB carved from one idle soft-reserved region, all in
 # devdax at the start of every measured step. Each round runs every tool
 # once per step, in an order that rotates from round to round; a step's
-# time is the median over the rounds. Output lines:
+# time is the median over the rounds. Each round is a scenario of its own
+# (bench/run-vm-bench writes them), within the VM's time limit for one.
+# Output lines:
 #   RESULT N STEP TOOL SECONDS
 # and a failed verification as "not ok" (the scenario then fails).
-. ../../tests/vm/scenarios/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../tests/vm/scenarios/lib.sh"
 export PATH=/usr/local/sbin:$PATH
 floor=$DAXTEST_BUILD/bench/dax-floor
-ROUNDS=$(sed -n "s/.*daxbench.rounds=\([0-9]*\).*/\1/p" /proc/cmdline)
-ROUNDS=${ROUNDS:-3}
 conf=/etc/dax-policy.conf
 mem=/sys/devices/system/memory
 
@@ -129,34 +129,33 @@ nothing_to_do() {	# N: every device in policy already
 
 # nothing to do at N devices, the extra ones of SIZE
 idle_only() {
-	local n=$1 size=$2 r
+	local n=$1 size=$2
 	grow "$n" "$size" || return
 	devs=$(devices | head -n "$n" | tr '\n' ' ')
-	for ((r = 0; r < ROUNDS; r++)); do nothing_to_do "$n"; done
+	nothing_to_do "$n"
 }
 
-# bench N [per-device]: ROUNDS rounds of every tool and step at N devices
-bench() {
-	local n=$1 each=${2:-} r tools i
+# round N R [each]: round R (0, 1, ...) of every tool and step at N
+# devices, with one process per device too when EACH is given
+round() {
+	local n=$1 r=$2 each=${3:-} tools i
 	grow "$n" 128M || return
 	devs=$(devices | head -n "$n" | tr '\n' ' ')
 	modprobe -a kmem fsdev_dax device_dax
 	policy devdax
 	dax-policy apply >/dev/null 2>&1
-	check "N=$n: all devdax at the start" all_in device_dax $devs
-	echo "# N=$n: $(nproc) vCPU, $series, $(cat $mem/block_size_bytes) block size"
+	check "N=$n round $r: all devdax at the start" all_in device_dax $devs
+	echo "# N=$n round $r: $(nproc) vCPU, $series, $(cat $mem/block_size_bytes) block size"
 	tools=(floor daxctl dax-policy)
 	[ -n "$each" ] && tools+=(daxctl-each dax-policy-each)
-	for ((r = 0; r < ROUNDS; r++)); do
-		for ((i = 0; i < ${#tools[@]}; i++)); do
-			there_and_back "${tools[(i + r) % ${#tools[@]}]}" system-ram "$n"
-		done
-		for ((i = 0; i < 2; i++)); do
-			case $(( (i + r) % 2 )) in
-			0) there_and_back floor fsdev "$n" ;;
-			1) there_and_back dax-policy fsdev "$n" ;;
-			esac
-		done
-		nothing_to_do "$n"
+	for ((i = 0; i < ${#tools[@]}; i++)); do
+		there_and_back "${tools[(i + r) % ${#tools[@]}]}" system-ram "$n"
 	done
+	for ((i = 0; i < 2; i++)); do
+		case $(( (i + r) % 2 )) in
+		0) there_and_back floor fsdev "$n" ;;
+		1) there_and_back dax-policy fsdev "$n" ;;
+		esac
+	done
+	nothing_to_do "$n"
 }
