@@ -69,7 +69,11 @@ for lib in libdaxctl1 libkmod2 libjson-c5 libc6; do
 done
 post=$(script "$dp" postinst) prerm=$(script "$dp" prerm)
 check "postinst enables dax-policy.service" grep -q "deb-systemd-helper enable 'dax-policy.service'" <<< "$post"
-check "postinst starts dax-policy.service (a no-op when it runs)" grep -q "deb-systemd-invoke start 'dax-policy.service'" <<< "$post"
+check "postinst starts dax-policy.service (when it runs: only its hold again)" grep -q "deb-systemd-invoke start 'dax-policy.service'" <<< "$post"
+check "postinst names the dax devices there for systemd (a change event, dax only)" \
+	grep -q 'udevadm trigger --subsystem-match=dax --action=change' <<< "$post"
+check "postrm takes those names away on remove" \
+	grep -q 'udevadm trigger --subsystem-match=dax --action=change' <<< "$(script "$dp" postrm)"
 check "postinst never restarts it" test -z "$(grep -E 'restart|try-restart' <<< "$post")"
 check "postinst enables and starts nothing else" test -z "$(grep -E "dax-policy-hold|dax-policy@" <<< "$post")"
 check "prerm stops dax-policy.service only on remove" grep -q '"$1" = remove' <<< "$prerm"
