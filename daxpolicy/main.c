@@ -1173,6 +1173,14 @@ static int run(struct options *o, struct policy *policy, int argc, char **argv)
 		log_error(&o->ctx, "--root %s: path too long", o->root);
 		return EXIT_USAGE;
 	}
+	/*
+	 * apply for every device (the boot run): the devices of dax regions
+	 * whose drivers udev has not loaded yet appear now, waiting under the
+	 * hold, and this run decides them. Before the configuration is read, so
+	 * that with a broken one the release that follows names each of them.
+	 */
+	if (cmd->run == cmd_apply && !o->ndevices && !o->ctx.dry_run && hold_active(&o->ctx))
+		modload_region_drivers(&o->ctx);
 	policy->ini.more_dirs = o->more_dirs;
 	if (cmd->needs_policy && load_policy(o, cmd, policy) < 0) {
 		if (cmd->broken)

@@ -99,3 +99,54 @@ int modload_alias(const struct dp_ctx *c, const char *alias, char *err, size_t e
 	kmod_unref(kctx);
 	return rc;
 }
+
+/*
+ * The drivers of dax regions, whose devices make the dax devices: hmem
+ * (soft-reserved memory), nvdimm dax namespaces and CXL dax regions. udev's
+ * coldplug loads them at boot, in its own time; the boot run loads them
+ * itself for regions that exist, so the devices they make are there when it
+ * decides, without waiting for all of udev to settle.
+ */
+static const struct region_driver {
+	const char *bus;    /* /sys/bus/BUS/devices */
+	const char *prefix; /* names of its region devices there */
+	const char *module; /* live in /sys/module: nothing to do */
+} region_drivers[] = {
+	{ "platform", "hmem", "dax_hmem" },
+	{ "nd", "dax", "dax_pmem" },
+	{ "cxl", "dax_region", "dax_cxl" },
+};
+
+void modload_region_drivers(const struct dp_ctx *c)
+{
+	for (size_t i = 0; i < sizeof(region_drivers) / sizeof(region_drivers[0]); i++) {
+		const struct region_driver *r = &region_drivers[i];
+		DIR *dir;
+		struct dirent *de;
+
+		char state[16];
+
+		/* live, not only there: a module udev is still initialising has
+		 * made no devices yet; loading it again waits for that to end */
+		if (sysroot_read(c, state, sizeof(state), "/sys/module/%s/initstate", r->module) == 0 &&
+		    strcmp(state, "live") == 0)
+			continue;
+		dir = sysroot_opendir(c, "/sys/bus/%s/devices", r->bus);
+		if (!dir)
+			continue;
+		while ((de = readdir(dir))) {
+			char alias[ATTR_MAX], err[256] = "";
+
+			if (strncmp(de->d_name, r->prefix, strlen(r->prefix)) != 0 ||
+			    sysroot_exists(c, "/sys/bus/%s/devices/%s/driver", r->bus, de->d_name) ||
+			    sysroot_read(c, alias, sizeof(alias), "/sys/bus/%s/devices/%s/modalias",
+					 r->bus, de->d_name) != 0)
+				continue;
+			log_verbose(c, "%s/%s: loading its driver (%s)", r->bus, de->d_name, alias);
+			if (modload_alias(c, alias, err, sizeof(err)) != 0)
+				log_warn(c, "%s/%s: %s", r->bus, de->d_name, err);
+			break; /* one module serves all of the bus's regions */
+		}
+		closedir(dir);
+	}
+}

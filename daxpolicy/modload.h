@@ -18,4 +18,10 @@ int modload_driver(const struct dp_ctx *c, const char *driver, char *err, size_t
  * -errno with ERR saying why. */
 int modload_alias(const struct dp_ctx *c, const char *alias, char *err, size_t errlen);
 
+/* Load the drivers of dax regions that exist but have none yet (dax_hmem,
+ * dax_pmem, dax_cxl), as udev's coldplug would: their dax devices appear,
+ * waiting under the hold. Returns once a driver being loaded by udev
+ * meanwhile is ready. Failures are warnings: udev may still load them. */
+void modload_region_drivers(const struct dp_ctx *c);
+
 #endif

@@ -599,6 +599,48 @@ is "  the marker is gone" "$(check_marker)" gone
 is "  nothing left waiting to probe" "$(cat "$bus/drivers_probe")" ""
 "$dp" --root "$root" hold dax2.0 >/dev/null 2>&1; is "hold takes no device: exit 2" "$?" 2
 
+# The boot run loads the drivers of dax regions that have none yet (what
+# udev's coldplug would, in its own time), so that their devices are there
+# to decide; only while the hold is in effect, and not for a region whose
+# driver's module is loaded. (Under --root nothing is loaded: -v tells.)
+root=$(fixture mixed)
+plat=$root/sys/bus/platform/devices
+mkdir -p "$plat/hmem.0" "$plat/hmem.1" "$root/sys/bus/nd/devices/dax0.0" "$root/sys/bus/cxl/devices/dax_region0" \
+	"$root/sys/bus/cxl/devices/dax_region1" "$root/sys/bus/nd/devices/region0"
+echo platform:hmem > "$plat/hmem.0/modalias"; echo platform:hmem > "$plat/hmem.1/modalias"
+echo nd:t7 > "$root/sys/bus/nd/devices/dax0.0/modalias"
+echo nd:t2 > "$root/sys/bus/nd/devices/region0/modalias"
+echo cxl:t8 > "$root/sys/bus/cxl/devices/dax_region0/modalias"
+echo cxl:t8 > "$root/sys/bus/cxl/devices/dax_region1/modalias"
+mkdir -p "$root/sys/bus/cxl/drivers/cxl_dax_region"
+ln -s ../../drivers/cxl_dax_region "$root/sys/bus/cxl/devices/dax_region0/driver"
+"$dp" --root "$root" hold >/dev/null 2>&1
+out=$("$dp" --root "$root" --config "$keep" -v apply 2>&1); is "apply with region drivers to load: exit 0" "$?" 0
+has "  hmem: its driver loaded, by its modalias" "$out" "platform/hmem.0: loading its driver (platform:hmem)"
+is "  once for all of a bus's regions" "$(grep -c 'platform/hmem' <<< "$out")" 1
+has "  an nvdimm dax namespace: dax_pmem" "$out" "nd/dax0.0: loading its driver (nd:t7)"
+is "  not for another nd device" "$(grep -c 'nd/region0' <<< "$out")" 0
+has "  a CXL dax region without a driver" "$out" "cxl/dax_region1: loading its driver (cxl:t8)"
+is "  not one that has its driver" "$(grep -c 'cxl/dax_region0' <<< "$out")" 0
+for m in dax_hmem dax_pmem dax_cxl; do mkdir -p "$root/sys/module/$m"; echo coming > "$root/sys/module/$m/initstate"; done
+out=$("$dp" --root "$root" --config "$keep" -v apply 2>&1)
+is "  modules udev is still loading: loaded (which waits for them)" "$(grep -c 'loading its driver' <<< "$out")" 3
+for m in dax_hmem dax_pmem dax_cxl; do echo live > "$root/sys/module/$m/initstate"; done
+out=$("$dp" --root "$root" --config "$keep" -v apply 2>&1)
+is "  modules loaded already: nothing to load" "$(grep -c 'loading its driver' <<< "$out")" 0
+rm -r "$root/sys/module/dax_hmem"
+out=$("$dp" --root "$root" --config "$keep" -v apply dax0.0 2>&1)
+is "  not for a run for some devices (udev's, for a device that is there)" "$(grep -c 'loading its driver' <<< "$out")" 0
+out=$("$dp" --root "$root" --config "$keep" -v apply --dry-run 2>&1)
+is "  not in a dry run" "$(grep -c 'loading its driver' <<< "$out")" 0
+out=$("$dp" --root "$root" --config "$bad" -v apply 2>&1)
+is "  a broken configuration: loaded all the same, then nothing applied (exit 1)" "$?" 1
+has "  (so the release that follows names each device they make)" "$out" "platform/hmem.0: loading its driver"
+out=$("$dp" --root "$root" -v release 2>&1)
+is "  release loads nothing (a region driver unloaded on purpose stays so)" "$(grep -c 'loading its driver' <<< "$out")" 0
+out=$("$dp" --root "$root" --config "$keep" -v apply 2>&1)
+is "  not without the hold: the kernel would bind them before the policy decides" "$(grep -c 'loading its driver' <<< "$out")" 0
+
 # a run for some devices (what udev starts for one) reads only those, and
 # keeps every other device's record of being decided
 root=$(fixture mixed)
