@@ -117,6 +117,11 @@ done
 start_in_devdax dax0.0 dax1.0
 
 # --- 4. 8 concurrent applies plus udev events --------------------------------
+# The re-probes above bound devices, and udev started their units for those
+# bind events: they finish first, or one of them reads the policy below and
+# makes a change the count misses.
+udevadm settle
+for _ in $(seq 1 100); do systemctl list-jobs --no-legend | grep -q dax-policy@ || break; sleep 0.2; done
 policy system-ram fsdev
 cursor=$(journalctl --show-cursor -n 0 -o cat | sed -n 's/^-- cursor: //p')
 pids=()
