@@ -628,6 +628,9 @@ is "  modules udev is still loading: loaded (which waits for them)" "$(grep -c '
 for m in dax_hmem dax_pmem dax_cxl; do echo live > "$root/sys/module/$m/initstate"; done
 out=$("$dp" --root "$root" --config "$keep" -v apply 2>&1)
 is "  modules loaded already: nothing to load" "$(grep -c 'loading its driver' <<< "$out")" 0
+rm "$root/sys/module/dax_hmem/initstate"; mkfifo "$root/sys/module/dax_hmem/initstate"
+out=$(timeout 10 "$dp" --root "$root" --config "$keep" -v apply 2>&1); is "  a FIFO as initstate: no hang, exit 0" "$?" 0
+has "  and the driver counts as not loaded" "$out" "platform/hmem.0: loading its driver"
 rm -r "$root/sys/module/dax_hmem"
 out=$("$dp" --root "$root" --config "$keep" -v apply dax0.0 2>&1)
 is "  not for a run for some devices (udev's, for a device that is there)" "$(grep -c 'loading its driver' <<< "$out")" 0
