@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "libload.h"
 #include "mode.h"
 
 /*
@@ -18,6 +19,7 @@
  * run's verification quadratic in the number of devices.
  */
 struct daxctl_verifier {
+	struct daxctl_api api;	/* libdaxctl, opened at the first question */
 	struct daxctl_ctx *ctx;	/* NULL until the first question */
 };
 

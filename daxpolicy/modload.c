@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "modload.h"
 #include "bus.h"
+#include "libload.h"
 #include "sysroot.h"
 
 #include <errno.h>
-#include <libkmod.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,29 +12,36 @@
 static int insert_module(const struct dp_ctx *c, const char *driver, char *err, size_t errlen)
 {
 	struct kmod_module *mod = NULL;
-	struct kmod_ctx *kctx = kmod_new(NULL, NULL);
+	struct kmod_ctx *kctx;
+	struct kmod_api k;
+	char why[128];
 	int rc;
 
+	if (kmod_api_open(&k, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "cannot load module %s: %s", driver, why);
+		return -ENOENT;
+	}
+	kctx = k.new_ctx(NULL, NULL);
 	if (!kctx) {
 		snprintf(err, errlen, "cannot load module %s: libkmod failed to start", driver);
 		return -ENOMEM;
 	}
-	rc = kmod_module_new_from_name(kctx, driver, &mod);
+	rc = k.module_new_from_name(kctx, driver, &mod);
 	if (rc == 0) {
 		log_verbose(c, "loading module %s", driver);
-		rc = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL,
-						     NULL, NULL);
+		rc = k.module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL, NULL,
+						  NULL);
 		if (rc > 0) {
 			snprintf(err, errlen, "module %s is blacklisted (modprobe.d)", driver);
 			rc = -EPERM;
 		} else if (rc < 0) {
 			snprintf(err, errlen, "cannot load module %s: %s", driver, strerror(-rc));
 		}
-		kmod_module_unref(mod);
+		k.module_unref(mod);
 	} else {
 		snprintf(err, errlen, "cannot find module %s: %s", driver, strerror(-rc));
 	}
-	kmod_unref(kctx);
+	k.unref(kctx);
 	return rc;
 }
 
@@ -67,6 +74,8 @@ int modload_alias(const struct dp_ctx *c, const char *alias, char *err, size_t e
 {
 	struct kmod_list *list = NULL, *l;
 	struct kmod_ctx *kctx;
+	struct kmod_api k;
+	char why[128];
 	int rc;
 
 	if (c->dry_run) {
@@ -75,28 +84,32 @@ int modload_alias(const struct dp_ctx *c, const char *alias, char *err, size_t e
 	}
 	if (!sysroot_is_live(c))
 		return 0;
-	kctx = kmod_new(NULL, NULL);
+	if (kmod_api_open(&k, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "cannot load modules for %s: %s", alias, why);
+		return -ENOENT;
+	}
+	kctx = k.new_ctx(NULL, NULL);
 	if (!kctx) {
 		snprintf(err, errlen, "cannot load modules for %s: libkmod failed to start", alias);
 		return -ENOMEM;
 	}
-	rc = kmod_module_new_from_lookup(kctx, alias, &list);
+	rc = k.module_new_from_lookup(kctx, alias, &list);
 	if (rc < 0)
 		snprintf(err, errlen, "cannot look up modules for %s: %s", alias, strerror(-rc));
-	kmod_list_foreach(l, list) {
-		struct kmod_module *mod = kmod_module_get_module(l);
-		int r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
-							NULL, NULL, NULL, NULL);
+	for (l = list; l; l = k.list_next(list, l)) {
+		struct kmod_module *mod = k.module_get_module(l);
+		int r = k.module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL,
+						     NULL, NULL, NULL);
 
 		if (r < 0 && rc == 0) {
-			snprintf(err, errlen, "cannot load module %s: %s", kmod_module_get_name(mod),
+			snprintf(err, errlen, "cannot load module %s: %s", k.module_get_name(mod),
 				 strerror(-r));
 			rc = r;
 		}
-		kmod_module_unref(mod);
+		k.module_unref(mod);
 	}
-	kmod_module_unref_list(list);
-	kmod_unref(kctx);
+	k.module_unref_list(list);
+	k.unref(kctx);
 	return rc;
 }
 
