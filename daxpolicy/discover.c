@@ -327,52 +327,121 @@ static void read_memory(const struct dp_ctx *c, const struct snapshot *s,
 	}
 }
 
-static void read_device(const struct dp_ctx *c, const struct snapshot *s,
-			const struct memblock_list *l, const char *dev, struct dax_device *d)
+/* ---- facets: what is read of a device only when asked ------------------ */
+
+struct facet_src {
+	const struct dp_ctx *c;
+	const struct snapshot *s;
+	const struct memblock_list *l;	/* the memory blocks that exist */
+	const char *dev;		/* /sys/bus/dax/devices/daxX.Y */
+};
+
+static void read_path(const struct facet_src *f, struct dax_device *d)
 {
-	bool have_resource;
-	int rc;
+	int rc = sysroot_canonical(f->c, d->path, sizeof(d->path), "%s", f->dev);
 
-	/* the region's own id, where the dax_region directory says it */
-	if (sysroot_read_int(c, &d->region, "%s/../dax_region/id", d->path) != 0)
-		sscanf(d->name, "dax%d.", &d->region);
-
-	rc = sysroot_read_u64(c, &d->size, "%s/size", dev);
+	if (rc == -EXDEV)
+		set_problem(d, "its sysfs directory is outside --root");
+	else if (rc)
+		set_problem(d, "cannot resolve its sysfs path: %s", strerror(-rc));
 	if (rc)
-		set_problem(d, "cannot read its size: %s", strerror(-rc));
-	have_resource = sysroot_read_u64(c, &d->resource, "%s/resource", dev) == 0;
+		d->path[0] = '\0';
+}
+
+/* the region's own id, where the dax_region directory says it */
+static void read_region(const struct facet_src *f, struct dax_device *d)
+{
+	if (sysroot_read_int(f->c, &d->region, "%s/../dax_region/id", f->dev) != 0)
+		sscanf(d->name, "dax%d.", &d->region);
+}
+
+static void read_nodes(const struct facet_src *f, struct dax_device *d)
+{
+	if (sysroot_read_int(f->c, &d->target_node, "%s/target_node", f->dev) != 0)
+		d->target_node = -1;
+	if (sysroot_read_int(f->c, &d->numa_node, "%s/numa_node", f->dev) != 0)
+		d->numa_node = -1;
+}
+
+static void read_geometry(const struct facet_src *f, struct dax_device *d)
+{
+	bool have_resource = sysroot_read_u64(f->c, &d->resource, "%s/resource", f->dev) == 0;
+
 	if (!have_resource)
 		d->resource = 0;
-	if (sysroot_read_int(c, &d->target_node, "%s/target_node", dev) != 0)
-		d->target_node = -1;
-	if (sysroot_read_int(c, &d->numa_node, "%s/numa_node", dev) != 0)
-		d->numa_node = -1;
 	/* older kernels have no align: then it is not shown */
-	if (sysroot_read_u64(c, &d->align, "%s/align", dev) != 0)
+	if (sysroot_read_u64(f->c, &d->align, "%s/align", f->dev) != 0)
 		d->align = 0;
-
-	rc = bus_bound_driver(c, d->name, d->driver, sizeof(d->driver));
-	if (rc)
-		set_problem(d, "cannot read its driver link: %s", strerror(-rc));
-	d->mode = mode_from_driver(d->driver);
-
-	read_uuid(c, d);
-	read_pmem(c, d);
-	read_devnum(c, d, dev);
 	if (!d->problem[0])
-		read_ranges(c, d, dev, have_resource);
+		read_ranges(f->c, d, f->dev, have_resource);
 	if (!have_resource && d->nranges)
 		d->resource = d->ranges[0].start;
-	read_memory(c, s, l, d);
-	read_cxl_serials(c, d);
+}
+
+static void read_origin(const struct facet_src *f, struct dax_device *d)
+{
+	read_uuid(f->c, d);
+	read_pmem(f->c, d);
+}
+
+static void read_dev_number(const struct facet_src *f, struct dax_device *d)
+{
+	read_devnum(f->c, d, f->dev);
+}
+
+static void read_memory_state(const struct facet_src *f, struct dax_device *d)
+{
+	read_memory(f->c, f->s, f->l, d);
 	if (!d->mem.block_size && mode_has_memory(d->mode))
-		set_problem(d, "its memory cannot be counted: %s", s->block_problem);
+		set_problem(d, "its memory cannot be counted: %s", f->s->block_problem);
+}
+
+static void read_cxl(const struct facet_src *f, struct dax_device *d)
+{
+	read_cxl_serials(f->c, d);
+}
+
+/* In the order they are read: the first problem found is the one kept. */
+static const struct facet_reader {
+	unsigned facet;
+	unsigned needs;	/* facets it reads from */
+	void (*read)(const struct facet_src *f, struct dax_device *d);
+} facet_readers[] = {
+	{ FACET_PATH, 0, read_path },
+	{ FACET_REGION, 0, read_region },
+	{ FACET_NODES, 0, read_nodes },
+	{ FACET_RANGES, 0, read_geometry },
+	{ FACET_ORIGIN, FACET_PATH, read_origin },
+	{ FACET_DEVNUM, 0, read_dev_number },
+	{ FACET_MEMORY, FACET_RANGES, read_memory_state },
+	{ FACET_CXL, FACET_RANGES, read_cxl },
+};
+
+/* WANT and what its facets are read from */
+static unsigned facets_needed(unsigned want)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(facet_readers); i++)
+		if (want & facet_readers[i].facet)
+			want |= facet_readers[i].needs;
+	return want;
+}
+
+static void read_facets(const struct facet_src *f, struct dax_device *d, unsigned want)
+{
+	want = facets_needed(want) & ~d->facets;
+	for (size_t i = 0; i < ARRAY_SIZE(facet_readers); i++) {
+		if (want & facet_readers[i].facet)
+			facet_readers[i].read(f, d);
+	}
+	d->facets |= want;
 }
 
 static int read_named(const struct dp_ctx *c, const struct snapshot *s,
-		      const struct memblock_list *l, const char *name, struct dax_device *d)
+		      const struct memblock_list *l, const char *name, unsigned want,
+		      struct dax_device *d)
 {
 	char dev[PATH_MAX];
+	struct facet_src f = { .c = c, .s = s, .l = l, .dev = dev };
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -381,29 +450,58 @@ static int read_named(const struct dp_ctx *c, const struct snapshot *s,
 		return -EINVAL;
 	if (!str_printf(dev, sizeof(dev), DAX_DEVICES "/%s", name))
 		return -ENAMETOOLONG;
-	if (!sysroot_exists(c, "%s", dev))
-		return -ENOENT;
+	if (sysroot_inode(c, &d->instance, "%s", dev) != 0) {
+		if (!sysroot_exists(c, "%s", dev))
+			return -ENOENT;
+		d->instance = 0;
+	}
 	if (sscanf(name, "dax%d.%d", &d->region, &d->id) != 2)
 		return -EINVAL;
 
-	rc = sysroot_canonical(c, d->path, sizeof(d->path), "%s", dev);
-	if (rc == -EXDEV)
-		set_problem(d, "its sysfs directory is outside --root");
-	else if (rc)
-		set_problem(d, "cannot resolve its sysfs path: %s", strerror(-rc));
-	else
-		read_device(c, s, l, dev, d);
-	if (sysroot_inode(c, &d->instance, "%s", dev) != 0)
-		d->instance = 0;
+	want = facets_needed(want);
+	read_facets(&f, d, want & FACET_PATH);	/* a path that leads nowhere comes first */
+	rc = sysroot_read_u64(c, &d->size, "%s/size", dev);
+	if (rc)
+		set_problem(d, "cannot read its size: %s", strerror(-rc));
+	rc = bus_bound_driver(c, d->name, d->driver, sizeof(d->driver));
+	if (rc)
+		set_problem(d, "cannot read its driver link: %s", strerror(-rc));
+	d->mode = mode_from_driver(d->driver);
+	/* whether memory is in policy is part of its mode */
+	if (mode_has_memory(d->mode))
+		want |= FACET_MEMORY;
+	read_facets(&f, d, want);
 	d->waiting = s->held && d->mode == MODE_UNBOUND && !d->problem[0] &&
 		     !decided_has(&s->decided, d->name, d->instance);
 	return 0;
 }
 
 int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char *name,
-		    struct dax_device *d)
+		    unsigned facets, struct dax_device *d)
 {
-	return read_named(c, s, &s->blocks, name, d);
+	return read_named(c, s, &s->blocks, name, facets, d);
+}
+
+void discover_complete(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *d)
+{
+	char dev[PATH_MAX];
+	struct facet_src f = { .c = c, .s = s, .l = &s->blocks, .dev = dev };
+	char name[DAX_NAME_MAX];
+	uint64_t instance;
+
+	if (d->facets == FACET_ALL)
+		return;
+	if (str_printf(dev, sizeof(dev), DAX_DEVICES "/%s", d->name) &&
+	    sysroot_inode(c, &instance, "%s", dev) == 0 && instance == d->instance) {
+		read_facets(&f, d, FACET_ALL);
+		return;
+	}
+	/* gone, or another device of that name now: what it is now, whole */
+	str_copy(name, sizeof(name), d->name);
+	if (read_named(c, s, &s->blocks, name, FACET_ALL, d) != 0) {
+		set_problem(d, "it went away while it was read");
+		d->facets = FACET_ALL;
+	}
 }
 
 /*
@@ -419,7 +517,7 @@ static bool refresh_same(const struct dp_ctx *c, const struct snapshot *s,
 	uint64_t size;
 
 	/* the size too: daxctl resizes a region's seed in place */
-	if (d->problem[0] || !d->instance ||
+	if (d->problem[0] || !d->instance || d->facets != FACET_ALL ||
 	    sysroot_inode(c, &instance, DAX_DEVICES "/%s", d->name) != 0 || instance != d->instance ||
 	    sysroot_read_u64(c, &size, DAX_DEVICES "/%s/size", d->name) != 0 || size != d->size)
 		return false;
@@ -446,7 +544,7 @@ int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct da
 	if (refresh_same(c, s, l, dev))
 		return 0;
 	str_copy(name, sizeof(name), dev->name);
-	return read_named(c, s, l, name, dev);
+	return read_named(c, s, l, name, FACET_ALL, dev);
 }
 
 static int cmp_dev(const void *a, const void *b)
@@ -501,11 +599,12 @@ static void begin_snapshot(const struct dp_ctx *c, struct snapshot *s)
 }
 
 /* Read device NAME into the snapshot; a device gone meanwhile is left out. */
-static int add_named(const struct dp_ctx *c, struct snapshot *s, const char *name)
+static int add_named(const struct dp_ctx *c, struct snapshot *s, const char *name,
+		     unsigned facets)
 {
 	struct dax_device d;
 
-	if (discover_device(c, s, name, &d) != 0)
+	if (discover_device(c, s, name, facets, &d) != 0)
 		return 0;
 	if (add_device(s, &d) != 0) {
 		snapshot_free(s);
@@ -514,7 +613,7 @@ static int add_named(const struct dp_ctx *c, struct snapshot *s, const char *nam
 	return 0;
 }
 
-int discover_all(const struct dp_ctx *c, struct snapshot *s)
+int discover_all(const struct dp_ctx *c, struct snapshot *s, unsigned facets)
 {
 	_cleanup_closedir_ DIR *dir = NULL;
 	struct dirent *de;
@@ -528,7 +627,7 @@ int discover_all(const struct dp_ctx *c, struct snapshot *s)
 	}
 	s->bus_present = true;
 	while ((de = readdir(dir)))
-		if (dax_name_valid(de->d_name) && add_named(c, s, de->d_name) != 0)
+		if (dax_name_valid(de->d_name) && add_named(c, s, de->d_name, facets) != 0)
 			return -ENOMEM;
 	if (s->n)
 		qsort(s->devs, s->n, sizeof(s->devs[0]), cmp_dev);
@@ -547,7 +646,8 @@ int snapshot_keep_unread(const struct snapshot *s, struct decided *now)
 	return 0;
 }
 
-int discover_named(const struct dp_ctx *c, struct snapshot *s, char *const *names, size_t n)
+int discover_named(const struct dp_ctx *c, struct snapshot *s, char *const *names, size_t n,
+		   unsigned facets)
 {
 	begin_snapshot(c, s);
 	s->partial = true;
@@ -556,7 +656,7 @@ int discover_named(const struct dp_ctx *c, struct snapshot *s, char *const *name
 	s->bus_present = true;
 	for (size_t i = 0; i < n; i++)
 		if (dax_name_valid(names[i]) && !snapshot_find(s, names[i]) &&
-		    add_named(c, s, names[i]) != 0)
+		    add_named(c, s, names[i], facets) != 0)
 			return -ENOMEM;
 	if (s->n)
 		qsort(s->devs, s->n, sizeof(s->devs[0]), cmp_dev);

@@ -2,8 +2,13 @@
 /*
  * Discovery: a snapshot of every dax device on the dax bus and its state,
  * read through the sysroot layer (so it works on a live kernel and on the
- * sysfs trees under tests/sysfs/). A snapshot is not changed after it is
- * taken; what a device became after apply is read into its outcome.
+ * sysfs trees under tests/sysfs/). A snapshot is not changed once planned
+ * from; what a device became after apply is read into its outcome.
+ *
+ * A device's name, instance, driver and size are always read; the rest by
+ * facets, as asked. apply reads only what its rules match on, then the rest
+ * of each device it would not leave alone (discover_complete) before it
+ * plans that device again: nothing is changed, or refused, on a part read.
  */
 #ifndef DAXPOLICY_DISCOVER_H
 #define DAXPOLICY_DISCOVER_H
@@ -46,8 +51,23 @@ struct dax_memory {
 	int missing;		/* blocks of the range with no memoryN directory */
 };
 
+/* What discovery reads of a device besides its name, instance, driver, mode
+ * and size (each one a few sysfs reads). */
+enum dax_facet {
+	FACET_PATH = 1u << 0,	/* path: its canonical sysfs directory */
+	FACET_REGION = 1u << 1,	/* region: the dax_region's own id */
+	FACET_NODES = 1u << 2,	/* target_node, numa_node */
+	FACET_RANGES = 1u << 3,	/* resource, align, ranges (mappingN) */
+	FACET_ORIGIN = 1u << 4,	/* uuid, pmem, pmem_namespace */
+	FACET_DEVNUM = 1u << 5,	/* devnum, for the holders of /dev/daxX.Y */
+	FACET_MEMORY = 1u << 6,	/* mem: its memory blocks' state */
+	FACET_CXL = 1u << 7,	/* cxl_serial */
+	FACET_ALL = (1u << 8) - 1,
+};
+
 struct dax_device {
 	char name[DAX_NAME_MAX];	/* dax1.0 */
+	unsigned facets;		/* enum dax_facet: what was read */
 	int region;			/* dax region id */
 	int id;
 	uint64_t size;
@@ -88,10 +108,15 @@ struct snapshot {
 };
 
 void snapshot_free(struct snapshot *s);
-/* Read every device. 0, or -errno when the dax bus cannot be read. */
-int discover_all(const struct dp_ctx *c, struct snapshot *s);
+/* Read every device, with FACETS (enum dax_facet; a device with memory gets
+ * its memory read too). 0, or -errno when the dax bus cannot be read. */
+int discover_all(const struct dp_ctx *c, struct snapshot *s, unsigned facets);
 /* Read only the devices NAMES (a name that is no device is left out). */
-int discover_named(const struct dp_ctx *c, struct snapshot *s, char *const *names, size_t n);
+int discover_named(const struct dp_ctx *c, struct snapshot *s, char *const *names, size_t n,
+		   unsigned facets);
+/* Read what DEV (of S) lacks of FACET_ALL, in place. A device gone or made
+ * anew meanwhile is read whole again. */
+void discover_complete(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *dev);
 /* A partial snapshot's record of decided devices it did not read, into
  * NOW: what a run for some devices rewrites keeps the others. 0 or -errno. */
 int snapshot_keep_unread(const struct snapshot *s, struct decided *now);
@@ -100,8 +125,9 @@ int snapshot_keep_unread(const struct snapshot *s, struct decided *now);
  * name). A device that exists but cannot be read sensibly is returned with
  * its problem set. */
 int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char *name,
-		    struct dax_device *dev);
-/* Read DEV again, in place, with the memory blocks that exist now. */
+		    unsigned facets, struct dax_device *dev);
+/* Read DEV again, in place, with the memory blocks that exist now (whole,
+ * unless only its driver and memory can have changed). */
 int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *dev);
 /* The memory blocks of L wholly inside DEV's ranges, in order (*OUT is
  * malloc'd). 0, or -ENODEV when DEV's ranges or block size are unknown. */

@@ -75,6 +75,8 @@ struct config_key {
 	/* ... and, when it does not, what differs ("region 3 is not in 0-2"). */
 	void (*describe)(const struct key_setting *want, const struct dax_device *dev,
 			 char *why, size_t size);
+	/* ... and what of the device it looks at (enum dax_facet) */
+	unsigned facets;
 };
 
 extern const struct config_key config_keys[CONFIG_KEY_COUNT];

@@ -16,6 +16,7 @@
 #include "journal.h"
 #include "lock.h"
 #include "memory.h"
+#include "match.h"
 #include "modload.h"
 #include "outcome.h"
 #include "plan.h"
@@ -374,7 +375,7 @@ static const struct policy *valid_policy(const struct policy *p)
 static int cmd_check(const struct options *o, const struct policy *p)
 {
 	_cleanup_(snapshot_free) struct snapshot snap = { 0 };
-	int rc = discover_all(&o->ctx, &snap);
+	int rc = discover_all(&o->ctx, &snap, FACET_ALL);
 	struct agent_warnings agents = { 0 };
 	char not_counted[128] = "";
 
@@ -451,10 +452,10 @@ static bool config_paths(struct options *o)
 /* The devices NAMES, or all when there are none: a run for one device
  * (what udev starts for each device that appears) reads only that one. */
 static int load_devices(const struct options *o, struct snapshot *snap, char *const *names,
-			size_t nnames)
+			size_t nnames, unsigned facets)
 {
-	int rc = nnames ? discover_named(&o->ctx, snap, names, nnames)
-			: discover_all(&o->ctx, snap);
+	int rc = nnames ? discover_named(&o->ctx, snap, names, nnames, facets)
+			: discover_all(&o->ctx, snap, facets);
 
 	if (rc) {
 		log_error(&o->ctx, "cannot read /sys/bus/dax: %s", strerror(-rc));
@@ -466,7 +467,7 @@ static int load_devices(const struct options *o, struct snapshot *snap, char *co
 /* The devices named on the command line, or all. */
 static int load_snapshot(const struct options *o, struct snapshot *snap)
 {
-	return load_devices(o, snap, o->devices, o->ndevices);
+	return load_devices(o, snap, o->devices, o->ndevices, FACET_ALL);
 }
 
 static int cmd_explain(const struct options *o, const struct policy *p)
@@ -507,6 +508,38 @@ static int apply_or_assess(const struct options *o, const struct policy *p,
 	return rc;
 }
 
+/*
+ * What apply reads of each device before it plans: what the rules match on,
+ * unless the report shows every device (--json, -v); the memory of a device
+ * with memory is always read, since it is part of its mode.
+ */
+static unsigned apply_facets(const struct options *o, const struct policy *valid)
+{
+	if (o->json || o->ctx.verbosity >= VERBOSITY_VERBOSE)
+		return FACET_ALL;
+	return match_facets(valid);
+}
+
+/* The devices PLAN would not leave alone, read whole and planned again:
+ * nothing is changed or refused on what was read to match rules alone. */
+static void complete_planned(const struct options *o, const struct policy *valid,
+			     struct snapshot *snap, struct plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		struct plan_entry *e = &plan->e[i];
+		struct dax_device *d;
+
+		if (e->action == ACT_NONE || e->action == ACT_PROBE ||
+		    e->dev.facets == FACET_ALL)
+			continue;
+		d = (struct dax_device *)snapshot_find(snap, e->dev.name);
+		if (!d)
+			continue;
+		discover_complete(&o->ctx, snap, d);
+		plan_device(valid, d, e);
+	}
+}
+
 /* status or apply for NAMES (all devices when none), under policy P. */
 static int status_or_apply(const struct options *o, const struct policy *p, char *const *names,
 			   size_t nnames, bool apply)
@@ -522,7 +555,7 @@ static int status_or_apply(const struct options *o, const struct policy *p, char
 
 	if (apply && !valid)
 		return EXIT_CONFIG; /* never: apply does not run on a broken one */
-	if (load_devices(o, &snap, names, nnames))
+	if (load_devices(o, &snap, names, nnames, apply ? apply_facets(o, valid) : FACET_ALL))
 		return EXIT_FAILED;
 	if (!devices_present(o, &snap, names, nnames))
 		return EXIT_USAGE;
@@ -530,6 +563,7 @@ static int status_or_apply(const struct options *o, const struct policy *p, char
 		log_error(c, "out of memory");
 		return EXIT_FAILED;
 	}
+	complete_planned(o, valid, &snap, &plan);
 	outcomes = calloc(plan.n ? plan.n : 1, sizeof(*outcomes));
 	if (!outcomes)
 		return EXIT_FAILED;

@@ -33,3 +33,14 @@ const struct rule *match_first(const struct policy *p, const struct dax_device *
 			return &p->rules[i];
 	return NULL;
 }
+
+unsigned match_facets(const struct policy *p)
+{
+	unsigned facets = 0;
+
+	for (size_t i = 0; i < p->nrules; i++)
+		for (int k = 0; k < MATCH_KEY_COUNT; k++)
+			if (rule_has(&p->rules[i], k))
+				facets |= config_keys[k].facets;
+	return facets;
+}

@@ -17,5 +17,7 @@ bool match_key(const struct rule *rule, enum config_key_id key, const struct dax
 bool match_rule(const struct rule *rule, const struct dax_device *dev);
 /* The first rule that matches DEV, or NULL (the defaults apply). */
 const struct rule *match_first(const struct policy *p, const struct dax_device *dev);
+/* What of a device (enum dax_facet) P's rules look at to match it. */
+unsigned match_facets(const struct policy *p);
 
 #endif

@@ -843,6 +843,56 @@ out=$("$dp" --root "$root" --config "$region2" status --json dax2.1 2>&1)
 is "  status: ok, no memory yet" "$(jq -r '.devices[0] | .state + ": " + .message' <<< "$out")" "ok: no memory assigned yet (size 0)"
 is "  reason: not-yet-assigned" "$(jq -r '.devices[0].reason' <<< "$out")" not-yet-assigned
 
+# --- apply reads of a device what its rules match on; all of it only when it would change it ---
+root=$(fixture devdax)
+alldev=$(conf alldev.conf <<'EOF'
+[defaults]
+mode = devdax
+EOF
+)
+detail='dax[0-9]\.0/(mapping|numa_node|target_node|resource|align|dev"|\.\./dax_region)|/(uuid|devtype)"'
+traced() {	# the files a run opens or reads links of, into $tmp/trace
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -e trace=openat,open,readlink,newfstatat,access,stat \
+		-o "$tmp/trace" "$dp" "$@" >/dev/null 2>&1
+}
+traced --root "$root" --config "$alldev" apply
+is "apply, every device in its mode: exit 0" "$?" 0
+is "  nothing read but driver, size and instance: no range, node, uuid, devtype, dev" \
+	"$(grep -cE "$detail" "$tmp/trace")" 0
+is "  each device's size and driver read once" "$(grep -cE 'dax[0-9]\.0/(size|driver)"' "$tmp/trace")" 8
+is "  libdaxctl and libkmod (and libcrypto) not even loaded" "$(grep -cE 'lib(daxctl|kmod|crypto)\.so' "$tmp/trace")" 0
+traced --root "$root" --config "$alldev" status
+check_read=$(grep -cE "$detail" "$tmp/trace")
+[ "$check_read" -gt 0 ] && ok "  status reads all of it" || notok "  status reads all of it"
+traced --root "$root" --config "$alldev" -v apply
+is "  so does apply -v, whose table shows it (each device's mapping0)" "$(grep -cE 'dax[0-9]\.0/mapping0"' "$tmp/trace")" 4
+node=$(conf node.conf <<'EOF'
+[rule node1]
+numa-node = 1
+mode = devdax
+EOF
+)
+traced --root "$root" --config "$node" apply
+is "a rule on numa-node: apply reads the nodes" "$(grep -cE 'dax[0-9]\.0/target_node"' "$tmp/trace")" 4
+is "  and no more" "$(grep -cE 'dax[0-9]\.0/mapping|/uuid"' "$tmp/trace")" 0
+echo 0xzz > "$root/sys/devices/platform/hmem.0/dax0.0/mapping0/end"
+out=$("$dp" --root "$root" --config "$alldev" apply 2>&1)
+is "a garbled mapping of a device in its mode: apply leaves it alone, exit 0" "$?" 0
+is "  nothing to do" "$out" "4 dax devices in policy, nothing to do"
+out=$("$dp" --root "$root" --config "$alldev" status 2>&1)
+is "  status reads it: exit 4" "$?" 4
+has "  and says what is wrong" "$out" "dax0.0: error: cannot read mapping0"
+ram0=$(conf ram0.conf <<'EOF'
+[rule ram0]
+device = dax0.0
+mode = system-ram
+EOF
+)
+out=$("$dp" --root "$root" --config "$ram0" apply --dry-run 2>&1)
+is "  a policy that changes it: read whole first, refused (exit 3)" "$?" 3
+has "  for the mapping its rule does not match on" "$out" "dax0.0: error: cannot read mapping0"
+if grep -q "write" <<< "$out"; then notok "  nothing written"; else ok "  nothing written"; fi
+
 # --- the search path: /etc over /run over /usr/lib, masking, cat-config ---
 if "$dp" --help | grep -q '(default /etc/dax-policy.conf)'; then
 	root=$(fixture mixed)

@@ -34,7 +34,7 @@ static void check_fixture(const char *fixture, const struct expect *want, size_t
 	snprintf(root, sizeof(root), "%s/sysfs/%s", src ? src : "tests", fixture);
 	if (!tap_ok(sysroot_set(&c, root), "fixture root exists"))
 		return;
-	tap_is_int(discover_all(&c, &s), 0, "discover_all");
+	tap_is_int(discover_all(&c, &s, FACET_ALL), 0, "discover_all");
 	snprintf(what, sizeof(what), "%s: %zu devices", fixture, n);
 	tap_is_int((long long)s.n, (long long)n, what);
 	tap_is_int((long long)s.block_size, 128LL << 20, "memory block size 128M");
@@ -69,8 +69,8 @@ static void check_fixture(const char *fixture, const struct expect *want, size_t
 	{
 		struct dax_device one;
 
-		tap_is_int(discover_device(&c, &s, "dax9.9", &one), -2 /* -ENOENT */, "missing device: -ENOENT");
-		tap_is_int(discover_device(&c, &s, "../../etc", &one), -22 /* -EINVAL */, "bad name refused");
+		tap_is_int(discover_device(&c, &s, "dax9.9", FACET_ALL, &one), -2 /* -ENOENT */, "missing device: -ENOENT");
+		tap_is_int(discover_device(&c, &s, "../../etc", FACET_ALL, &one), -22 /* -EINVAL */, "bad name refused");
 	}
 	snapshot_free(&s);
 }
@@ -88,7 +88,7 @@ static void test_hostile(void)
 	snprintf(root, sizeof(root), "%s/sysfs/hostile", src ? src : "tests");
 	if (!tap_ok(sysroot_set(&c, root), "hostile: fixture root exists"))
 		return;
-	tap_is_int(discover_all(&c, &s), 0, "hostile: discover_all");
+	tap_is_int(discover_all(&c, &s, FACET_ALL), 0, "hostile: discover_all");
 	tap_is_int((long long)s.n, 4, "hostile: every device is listed, none skipped");
 	d = snapshot_find(&s, "dax0.0");
 	if (d) {
