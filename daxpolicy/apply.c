@@ -653,13 +653,15 @@ static void record_decisions(const struct run *run, const struct plan *plan,
 
 	if (snapshot_keep_unread(snap, &now) != 0)
 		return;
-	for (size_t i = 0; i < snap->n; i++) {
+	/* the plan's entries are a part of the snapshot's devices, in its order */
+	for (size_t i = 0, j = 0; i < snap->n; i++) {
 		const struct dax_device *d = &snap->devs[i];
 		bool decided = !d->waiting;
 
-		for (size_t j = 0; j < plan->n; j++)
-			if (strcmp(plan->e[j].dev.name, d->name) == 0)
-				decided = !still_waiting(&plan->e[j], &out[j]);
+		if (j < plan->n && strcmp(plan->e[j].dev.name, d->name) == 0) {
+			decided = !still_waiting(&plan->e[j], &out[j]);
+			j++;
+		}
 		if (decided && decided_add(&now, d->name, d->instance) != 0)
 			return;
 	}
@@ -698,6 +700,15 @@ static int recheck(const struct run *run, const struct plan *plan, struct outcom
 	return moved;
 }
 
+/* Whether PLAN binds a driver to any device: only then can a new_id take others. */
+static bool plan_binds(const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->e[i].action == ACT_CHANGE)
+			return true;
+	return false;
+}
+
 /*
  * Apply, and try again (a few times, briefly apart) for devices someone else
  * bound while we switched them: a device that just appeared is probed by
@@ -715,7 +726,7 @@ int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snap
 	if (!c->dry_run)
 		memory_auto_online_recover(c);
 	failed = apply_entries(&run, plan->e, plan->n, out);
-	if (!c->dry_run)
+	if (!c->dry_run && plan_binds(plan))
 		failed += recheck(&run, plan, out);
 
 	for (int pass = 1; pass < APPLY_TRIES && failed && !c->dry_run; pass++) {

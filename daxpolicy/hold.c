@@ -38,22 +38,44 @@ void decided_free(struct decided *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* The index of NAME in D (kept in name order), or where it would go. */
+static size_t decided_find(const struct decided *d, const char *name, bool *found)
+{
+	size_t lo = 0, hi = d->n;
+
+	*found = false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(d->v[mid].name, name);
+
+		if (cmp == 0) {
+			*found = true;
+			return mid;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 bool decided_has(const struct decided *d, const char *name, uint64_t instance)
 {
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].instance == instance && strcmp(d->v[i].name, name) == 0)
-			return true;
-	return false;
+	bool found;
+	size_t i = decided_find(d, name, &found);
+
+	return found && d->v[i].instance == instance;
 }
 
 int decided_add(struct decided *d, const char *name, uint64_t instance)
 {
-	struct decided_dev *e = NULL;
+	bool found;
+	size_t i = decided_find(d, name, &found);
 
-	for (size_t i = 0; i < d->n && !e; i++)
-		if (strcmp(d->v[i].name, name) == 0)
-			e = &d->v[i];
-	if (!e) {
+	if (strlen(name) >= sizeof(d->v[0].name))
+		return -ENAMETOOLONG;
+	if (!found) {
 		if (d->n == d->cap) {
 			size_t cap = d->cap ? d->cap * 2 : 16;
 			struct decided_dev *nv;
@@ -66,11 +88,11 @@ int decided_add(struct decided *d, const char *name, uint64_t instance)
 			d->v = nv;
 			d->cap = cap;
 		}
-		e = &d->v[d->n++];
+		memmove(&d->v[i + 1], &d->v[i], (d->n - i) * sizeof(d->v[0]));
+		d->n++;
+		str_copy(d->v[i].name, sizeof(d->v[i].name), name);
 	}
-	if (!str_copy(e->name, sizeof(e->name), name))
-		return -ENAMETOOLONG;
-	e->instance = instance;
+	d->v[i].instance = instance;
 	return 0;
 }
 

@@ -42,7 +42,7 @@ struct decided_dev {
 };
 
 struct decided {
-	struct decided_dev *v;
+	struct decided_dev *v;	/* in name order (strcmp) */
 	size_t n, cap;
 };
 
