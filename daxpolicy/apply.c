@@ -211,7 +211,8 @@ static void undo_collateral(const struct dp_ctx *c, const char *driver, const ch
 /*
  * Load DRIVER's module and bind it. bind alone where the driver takes the
  * device by itself (6.1's device_dax takes every device, 6.12's kmem and
- * device_dax those of their type); new_id only where it does not. A new_id
+ * device_dax those of their type); new_id only where it does not, and
+ * first for a driver that never does (fsdev_dax). A new_id
  * makes the bus offer the driver every unbound device it matches, not only
  * this one, which would hand it devices kept unbound (mode none, or waiting
  * for the policy): when it must be written, such binds are undone at once.
@@ -232,14 +233,16 @@ static int join_driver(const struct dp_ctx *c, const char *name, const char *dri
 	    memory_auto_online_suspend(c, auto_online, sizeof(auto_online)) != 0)
 		log_warn(c, "%s: cannot turn the kernel's auto-onlining off; it onlines the memory first",
 			 name);
-	rc = bus_driver_write(c, driver, "bind", name, "bind");
-	bus_bound_driver(c, name, now, sizeof(now));
-	if (!c->dry_run && strcmp(now, driver) == 0) {
-		memory_auto_online_resume(c, auto_online);
-		return 0;
+	if (!mode_info(mode_from_driver(driver))->bind_by_id_only) {
+		bus_driver_write(c, driver, "bind", name, "bind");
+		bus_bound_driver(c, name, now, sizeof(now));
+		if (!c->dry_run && strcmp(now, driver) == 0) {
+			memory_auto_online_resume(c, auto_online);
+			return 0;
+		}
+		if (c->dry_run)
+			print_dry_run(c, "  if %s does not take %s by itself:", driver, name);
 	}
-	if (c->dry_run)
-		print_dry_run(c, "  if %s does not take %s by itself:", driver, name);
 	/* what new_id may hand to the driver besides NAME: unknown, no new_id */
 	rc = unbound_devices(c, &unbound);
 	if (rc && !c->dry_run) {

@@ -536,10 +536,14 @@ int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct da
 {
 	_cleanup_(memblock_list_free) struct memblock_list now = { 0 };
 	const struct memblock_list *l = &now;
-	char name[DAX_NAME_MAX];
+	char name[DAX_NAME_MAX], driver[DRIVER_NAME_MAX];
+	bool memory = mode_has_memory(dev->mode) ||
+		      (bus_bound_driver(c, dev->name, driver, sizeof(driver)) == 0 &&
+		       mode_has_memory(mode_from_driver(driver)));
 
-	/* kmem adds (and removes) blocks as the device changes driver */
-	if (memblock_list(c, &now) != 0)
+	/* kmem adds (and removes) blocks as the device changes driver: listed
+	 * again only for a device whose memory is or was system RAM */
+	if (!memory || memblock_list(c, &now) != 0)
 		l = &s->blocks;
 	if (refresh_same(c, s, l, dev))
 		return 0;

@@ -30,6 +30,9 @@ struct mode_info {
 	const char *driver;		/* driver on the dax bus; NULL: none */
 	bool dev_node;			/* has /dev/daxX.Y, which programs and filesystems hold */
 	bool memory;			/* its memory is system RAM, in memory blocks */
+	/* its driver takes a device only by new_id (fsdev_dax binds only on
+	 * request): a bind before it is never tried */
+	bool bind_by_id_only;
 };
 
 /* The row of MODE (a row named "unset" for MODE_UNSET). */

@@ -269,6 +269,22 @@ want='dax1.0: system-ram -> devdax
   write bind       dax1.0 > /sys/bus/dax/drivers/device_dax/bind'
 has "dry-run: system-ram -> devdax offlines every block first, bind before new_id" "$out" "$want"
 is "dry-run wrote nothing" "$(cat "$root/sys/devices/system/memory/memory56/state")" "online"
+fsd=$(conf fsd.conf <<'EOF'
+[rule f]
+device = dax3.0
+mode = fsdev
+EOF
+)
+out=$("$dp" --root "$(fixture fsdev)" --config "$fsd" apply --dry-run)
+want='dax3.0: devdax -> fsdev
+  write remove_id  dax3.0 > /sys/bus/dax/drivers/device_dax/remove_id
+  write unbind     dax3.0 > /sys/bus/dax/drivers/device_dax/unbind
+  write scrub      dax3.0 > /sys/bus/dax/drivers/kmem/remove_id
+  write new_id     dax3.0 > /sys/bus/dax/drivers/fsdev_dax/new_id
+  write bind       dax3.0 > /sys/bus/dax/drivers/fsdev_dax/bind
+dax3.0: drift'
+has "dry-run: devdax -> fsdev: new_id first (fsdev_dax takes a device only by its id), no bind tried before it" "$out" "$want"
+root=$(fixture mixed)
 
 # --- busy: a process maps /dev/dax3.0 ---
 # Holders are told by device number, so real files stand in for the nodes:
@@ -892,6 +908,13 @@ out=$("$dp" --root "$root" --config "$ram0" apply --dry-run 2>&1)
 is "  a policy that changes it: read whole first, refused (exit 3)" "$?" 3
 has "  for the mapping its rule does not match on" "$out" "dax0.0: error: cannot read mapping0"
 if grep -q "write" <<< "$out"; then notok "  nothing written"; else ok "  nothing written"; fi
+
+root=$(fixture fsdev)
+LD_PRELOAD=$hooks ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0:verify_asan_link_order=0" DAX_POLICY_TEST_BUS= \
+	strace -f -e trace=openat -o "$tmp/trace" "$dp" --root "$root" --config "$fsd" apply >/dev/null 2>&1
+is "devdax -> fsdev on the bus the hooks act as: exit 0" "$?" 0
+is "  the memory blocks listed once, at discovery: not again for a device without memory" \
+	"$(grep -c 'system/memory", O_RDONLY' "$tmp/trace")" 1
 
 # --- the search path: /etc over /run over /usr/lib, masking, cat-config ---
 if "$dp" --help | grep -q '(default /etc/dax-policy.conf)'; then
