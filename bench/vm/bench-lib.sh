@@ -70,11 +70,15 @@ timed() {
 	echo "RESULT $n $step $tool $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
 }
 
-per_device() {	# CMD... DEVS: one process per device
-	local cmd=$1 d
+# the dax-policy TOOL runs: "dax-policy", or "baseline", another build's
+# (run-vm-bench BASELINE=BUILD_DIR), measured against it in the same boot
+dp_of() { case $1 in baseline*) echo "$DAXBENCH_BASELINE" ;; *) echo dax-policy ;; esac; }
+
+per_device() {	# CMD DP: one process per device of $devs
+	local cmd=$1 dp=${2:-dax-policy} d
 	shift
 	case $cmd in
-	dp-ram|dp-devdax) for d in $devs; do dax-policy apply "$d" || return 1; done ;;
+	dp-ram|dp-devdax) for d in $devs; do "$dp" apply "$d" || return 1; done ;;
 	dx-ram) for d in $devs; do daxctl reconfigure-device -m system-ram "$d" || return 1; done ;;
 	dx-devdax) for d in $devs; do daxctl reconfigure-device -m devdax --force "$d" || return 1; done ;;
 	esac
@@ -93,22 +97,22 @@ there_and_back() {
 		timed daxctl "to-$to" "$n" daxctl reconfigure-device -m system-ram all
 		check "daxctl: N=$n in $to" all_in "$drv" $devs
 		timed daxctl "from-$to" "$n" daxctl reconfigure-device -m devdax --force all ;;
-	dax-policy)
+	dax-policy|baseline)
 		policy "$to"
-		timed dax-policy "to-$to" "$n" dax-policy apply
-		check "dax-policy: N=$n in $to" all_in "$drv" $devs
+		timed "$tool" "to-$to" "$n" "$(dp_of "$tool")" apply
+		check "$tool: N=$n in $to" all_in "$drv" $devs
 		policy devdax
-		timed dax-policy "from-$to" "$n" dax-policy apply ;;
+		timed "$tool" "from-$to" "$n" "$(dp_of "$tool")" apply ;;
 	daxctl-each)
 		timed daxctl-each "to-$to" "$n" per_device dx-ram
 		check "daxctl per device: N=$n in $to" all_in "$drv" $devs
 		timed daxctl-each "from-$to" "$n" per_device dx-devdax ;;
-	dax-policy-each)
+	dax-policy-each|baseline-each)
 		policy "$to"
-		timed dax-policy-each "to-$to" "$n" per_device dp-ram
-		check "dax-policy per device: N=$n in $to" all_in "$drv" $devs
+		timed "$tool" "to-$to" "$n" per_device dp-ram "$(dp_of "$tool")"
+		check "$tool: N=$n in $to" all_in "$drv" $devs
 		policy devdax
-		timed dax-policy-each "from-$to" "$n" per_device dp-devdax ;;
+		timed "$tool" "from-$to" "$n" per_device dp-devdax "$(dp_of "$tool")" ;;
 	esac
 	check "$tool: N=$n back in devdax" all_in device_dax $devs
 }
@@ -117,12 +121,12 @@ nothing_to_do() {	# N: every device in policy already
 	local n=$1 tool
 	policy devdax
 	dax-policy apply >/dev/null 2>&1
-	for tool in true read daxctl dax-policy; do
+	for tool in true read daxctl dax-policy ${DAXBENCH_BASELINE:+baseline}; do
 		case $tool in
 		true) timed true nothing "$n" /bin/true ;;
 		read) timed floor-read nothing "$n" "$floor" read $devs ;;
 		daxctl) timed daxctl-list nothing "$n" daxctl list -D ;;
-		dax-policy) timed dax-policy nothing "$n" dax-policy apply ;;
+		dax-policy|baseline) timed "$tool" nothing "$n" "$(dp_of "$tool")" apply ;;
 		esac
 	done
 }
@@ -138,7 +142,7 @@ idle_only() {
 # round N R [each]: round R (0, 1, ...) of every tool and step at N
 # devices, with one process per device too when EACH is given
 round() {
-	local n=$1 r=$2 each=${3:-} tools i
+	local n=$1 r=$2 each=${3:-} tools fs i
 	grow "$n" 128M || return
 	devs=$(devices | head -n "$n" | tr '\n' ' ')
 	modprobe -a kmem fsdev_dax device_dax
@@ -146,16 +150,14 @@ round() {
 	dax-policy apply >/dev/null 2>&1
 	check "N=$n round $r: all devdax at the start" all_in device_dax $devs
 	echo "# N=$n round $r: $(nproc) vCPU, $series, $(cat $mem/block_size_bytes) block size"
-	tools=(floor daxctl dax-policy)
-	[ -n "$each" ] && tools+=(daxctl-each dax-policy-each)
+	tools=(floor daxctl dax-policy ${DAXBENCH_BASELINE:+baseline})
+	[ -n "$each" ] && tools+=(daxctl-each dax-policy-each ${DAXBENCH_BASELINE:+baseline-each})
 	for ((i = 0; i < ${#tools[@]}; i++)); do
 		there_and_back "${tools[(i + r) % ${#tools[@]}]}" system-ram "$n"
 	done
-	for ((i = 0; i < 2; i++)); do
-		case $(( (i + r) % 2 )) in
-		0) there_and_back floor fsdev "$n" ;;
-		1) there_and_back dax-policy fsdev "$n" ;;
-		esac
+	fs=(floor dax-policy ${DAXBENCH_BASELINE:+baseline})
+	for ((i = 0; i < ${#fs[@]}; i++)); do
+		there_and_back "${fs[(i + r) % ${#fs[@]}]}" fsdev "$n"
 	done
 	nothing_to_do "$n"
 }
