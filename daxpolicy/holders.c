@@ -323,6 +323,21 @@ static void scan_mounts(struct scan *s)
 	}
 }
 
+/*
+ * A kernel thread has no files and no memory of its own; neither has a
+ * zombie, nor a process whose exit has let go of its memory (its files
+ * follow at once, and it makes no more system calls). /proc says so by
+ * an exe link that leads nowhere: one readlink instead of listing its fd
+ * directory and reading its maps, which was most of a scan on an idle
+ * machine.
+ */
+static bool without_memory(const struct scan *s, int pid)
+{
+	char exe[8];
+
+	return sysroot_readlink(s->c, exe, sizeof(exe), "/proc/%d/exe", pid) == -ENOENT;
+}
+
 /* Each process of /proc, for SCAN_ONE (fds, then maps once every node that
  * is open somewhere is known). */
 static void each_process(struct scan *s, DIR *proc, void (*scan_one)(struct scan *s, int pid))
@@ -337,6 +352,8 @@ static void each_process(struct scan *s, DIR *proc, void (*scan_one)(struct scan
 		if (!isdigit((unsigned char)de->d_name[0]) || !parse_uint(de->d_name, &pid))
 			continue;
 		if ((pid_t)pid == s->self && sysroot_is_live(s->c))
+			continue;
+		if (without_memory(s, pid))
 			continue;
 		scan_one(s, pid);
 	}

@@ -296,6 +296,7 @@ mkdir -p "$root/proc/4242/fd" "$root/proc/1" "$root/dev"
 ln -s /dev/null "$root/dev/dax3.0"
 null_fs=$(printf '%02x:%02x' $(stat -c '%Hd %Ld' /dev/null)) null_ino=$(stat -c %i /dev/null)
 echo holder > "$root/proc/4242/comm"
+ln -s "/usr/bin/holder (deleted)" "$root/proc/4242/exe"	# a live process's, its binary replaced
 echo "7f0000000000-7f0040000000 rw-s 00000000 $null_fs $null_ino /dev/dax3.0" > "$root/proc/4242/maps"
 : > "$root/proc/1/mountinfo"
 busy=$(conf busy.conf <<'EOF'
@@ -327,6 +328,16 @@ out=$("$dp" --root "$root" --config "$busy" status); has "a mapping of a node ma
 rm -r "$root/proc/4242/maps" "$root/proc/4242/map_files"
 ln -s /dev/null "$root/proc/4242/fd/3"
 out=$("$dp" --root "$root" --config "$busy" status); has "an open fd is busy too, by number whatever its name" "$out" "pid 4242 (holder, open)"
+# a kernel thread (or a process whose exit let go of its memory): no exe
+mkdir -p "$root/proc/7/fd"
+echo kthreadd > "$root/proc/7/comm"
+ln -s /dev/null "$root/proc/7/fd/3"
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -e trace=openat -o "$tmp/trace" \
+	"$dp" --root "$root" --config "$busy" status >"$tmp/out" 2>&1
+if grep -q "pid 7 " "$tmp/out"; then notok "a process without an exe link is not scanned"; else ok "a process without an exe link is not scanned"; fi
+is "  neither its fds nor its maps opened" "$(grep -cE "/proc/7/(fd|maps)" "$tmp/trace")" 0
+has "  while the one with it still is" "$(cat "$tmp/out")" "pid 4242 (holder, open)"
+rm -r "$root/proc/7"
 if command -v strace >/dev/null; then
 	all=$(conf all.conf <<'EOF'
 [defaults]
