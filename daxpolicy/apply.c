@@ -647,6 +647,19 @@ static bool still_waiting(const struct plan_entry *e, const struct outcome *o)
 	return e->dev.waiting && o->dev.mode == MODE_UNBOUND && o->state != STATE_OK;
 }
 
+/* The entry of PLAN for NAME, or plan->n. The entries are a part of the
+ * snapshot's devices in its order (plan_build), so walking the snapshot,
+ * the next entry (*NEXT) is the one: a search only if that ever changes. */
+static size_t plan_index(const struct plan *plan, const char *name, size_t *next)
+{
+	if (*next < plan->n && strcmp(plan->e[*next].dev.name, name) == 0)
+		return (*next)++;
+	for (size_t k = 0; k < plan->n; k++)
+		if (strcmp(plan->e[k].dev.name, name) == 0)
+			return k;
+	return plan->n;
+}
+
 /* Record every device decided for (hold.h), if that changed anything. */
 static void record_decisions(const struct run *run, const struct plan *plan,
 			     const struct outcome *out)
@@ -656,15 +669,13 @@ static void record_decisions(const struct run *run, const struct plan *plan,
 
 	if (snapshot_keep_unread(snap, &now) != 0)
 		return;
-	/* the plan's entries are a part of the snapshot's devices, in its order */
 	for (size_t i = 0, j = 0; i < snap->n; i++) {
 		const struct dax_device *d = &snap->devs[i];
 		bool decided = !d->waiting;
+		size_t k = plan_index(plan, d->name, &j);
 
-		if (j < plan->n && strcmp(plan->e[j].dev.name, d->name) == 0) {
-			decided = !still_waiting(&plan->e[j], &out[j]);
-			j++;
-		}
+		if (k < plan->n)
+			decided = !still_waiting(&plan->e[k], &out[k]);
 		if (decided && decided_add(&now, d->name, d->instance) != 0)
 			return;
 	}

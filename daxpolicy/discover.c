@@ -436,6 +436,13 @@ static void read_facets(const struct facet_src *f, struct dax_device *d, unsigne
 	d->facets |= want;
 }
 
+/* New since the hold (hold.h), unbound, and not yet decided for. */
+static void set_waiting(const struct snapshot *s, struct dax_device *d)
+{
+	d->waiting = s->held && d->mode == MODE_UNBOUND && !d->problem[0] &&
+		     !decided_has(&s->decided, d->name, d->instance);
+}
+
 static int read_named(const struct dp_ctx *c, const struct snapshot *s,
 		      const struct memblock_list *l, const char *name, unsigned want,
 		      struct dax_device *d)
@@ -459,7 +466,15 @@ static int read_named(const struct dp_ctx *c, const struct snapshot *s,
 		return -EINVAL;
 
 	want = facets_needed(want);
-	read_facets(&f, d, want & FACET_PATH);	/* a path that leads nowhere comes first */
+	/* Under --root a device's directory may lead out of it: nothing is
+	 * read through one that does. (/sys's own links never leave /sys.) */
+	if (!sysroot_is_live(c))
+		want |= FACET_PATH;
+	read_facets(&f, d, want & FACET_PATH);
+	if (d->problem[0]) {
+		d->facets = FACET_ALL;	/* all there is to know: it cannot be read */
+		return 0;
+	}
 	rc = sysroot_read_u64(c, &d->size, "%s/size", dev);
 	if (rc)
 		set_problem(d, "cannot read its size: %s", strerror(-rc));
@@ -471,8 +486,7 @@ static int read_named(const struct dp_ctx *c, const struct snapshot *s,
 	if (mode_has_memory(d->mode))
 		want |= FACET_MEMORY;
 	read_facets(&f, d, want);
-	d->waiting = s->held && d->mode == MODE_UNBOUND && !d->problem[0] &&
-		     !decided_has(&s->decided, d->name, d->instance);
+	set_waiting(s, d);
 	return 0;
 }
 
@@ -494,6 +508,7 @@ void discover_complete(const struct dp_ctx *c, const struct snapshot *s, struct 
 	if (str_printf(dev, sizeof(dev), DAX_DEVICES "/%s", d->name) &&
 	    sysroot_inode(c, &instance, "%s", dev) == 0 && instance == d->instance) {
 		read_facets(&f, d, FACET_ALL);
+		set_waiting(s, d);
 		return;
 	}
 	/* gone, or another device of that name now: what it is now, whole */
@@ -527,8 +542,7 @@ static bool refresh_same(const struct dp_ctx *c, const struct snapshot *s,
 	read_memory(c, s, l, d);
 	if (!d->mem.block_size && mode_has_memory(d->mode))
 		return false;	/* the full read says why */
-	d->waiting = s->held && d->mode == MODE_UNBOUND &&
-		     !decided_has(&s->decided, d->name, d->instance);
+	set_waiting(s, d);
 	return true;
 }
 

@@ -215,18 +215,19 @@ const struct config_key config_keys[CONFIG_KEY_COUNT] = {
 	[KEY_RESOURCE] = { "resource", SECTION_RULE, false, parse_address, resource_holds,
 			   resource_describe, FACET_RANGES },
 	[KEY_UUID] = { "uuid", SECTION_RULE, false, parse_uuid, uuid_holds, uuid_describe, FACET_ORIGIN },
-	[KEY_PATH] = { "path", SECTION_RULE, false, parse_path_glob, path_holds, path_describe, FACET_PATH },
+	[KEY_PATH] = { "path", SECTION_RULE, false, parse_path_glob, path_holds, path_describe,
+		       FACET_PATH },
 	[KEY_CXL_SERIAL] = { "cxl-serial", SECTION_RULE, false, parse_serial, cxl_serial_holds,
 			     cxl_serial_describe, FACET_CXL },
-	[KEY_MODE] = { "mode", SECTION_DEFAULTS | SECTION_RULE, false, parse_mode, NULL, NULL },
+	[KEY_MODE] = { "mode", SECTION_DEFAULTS | SECTION_RULE, false, parse_mode, NULL, NULL, 0 },
 	[KEY_ONLINE] = { "online", SECTION_DEFAULTS | SECTION_RULE, true, parse_online, NULL,
-			 NULL },
+			 NULL, 0 },
 	/* the guard: system-ram on persistent memory wipes what it kept, so a
 	 * rule must say, in these words, that it means to */
 	[KEY_DESTROY_PMEM_DATA] = { "destroy-pmem-data", SECTION_RULE, true, parse_yes_no, NULL,
-				    NULL },
+				    NULL, 0 },
 	/* tried before every rule without it: what dax-policy set writes */
-	[KEY_OVERRIDE] = { "override", SECTION_RULE, false, parse_yes_no, NULL, NULL },
+	[KEY_OVERRIDE] = { "override", SECTION_RULE, false, parse_yes_no, NULL, NULL, 0 },
 };
 
 int config_key_lookup(const char *name)

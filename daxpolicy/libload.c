@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 struct symbol {
 	const char *name;
@@ -40,13 +41,15 @@ static const struct symbol daxctl_symbols[] = {
 	SYM(daxctl_api, dev_get_memory, "daxctl_dev_get_memory"),
 };
 
-/* Open SONAME (once per process: it is never unloaded) and fill API's
- * function pointers from SYMS. */
-static int api_open(void *api, const char *soname, const struct symbol *syms, size_t n,
-		    char *err, size_t errlen)
+/* Open SONAME (once per process: it is never unloaded) and fill API (of
+ * SIZE bytes) with the functions SYMS name: all of them, or none (API is
+ * left zeroed, so that nothing calls through a pointer half filled in). */
+static int api_open(void *api, size_t size, const char *soname, const struct symbol *syms,
+		    size_t n, char *err, size_t errlen)
 {
 	void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 
+	memset(api, 0, size);
 	if (!lib) {
 		snprintf(err, errlen, "cannot open %s: %s", soname, dlerror());
 		return -ENOENT;
@@ -56,11 +59,13 @@ static int api_open(void *api, const char *soname, const struct symbol *syms, si
 
 		if (!fn) {
 			snprintf(err, errlen, "%s has no %s", soname, syms[i].name);
+			memset(api, 0, size);
 			dlclose(lib);
 			return -ENOENT;
 		}
-		/* POSIX: a function's address from dlsym converts through void * */
-		*(void **)((char *)api + syms[i].offset) = fn;
+		/* POSIX: what dlsym gives for a function is its address, with
+		 * a function pointer's representation */
+		memcpy((char *)api + syms[i].offset, &fn, sizeof(fn));
 	}
 	/* RTLD_NODELETE keeps it loaded: this drops only our reference */
 	dlclose(lib);
@@ -69,12 +74,12 @@ static int api_open(void *api, const char *soname, const struct symbol *syms, si
 
 int kmod_api_open(struct kmod_api *api, char *err, size_t errlen)
 {
-	return api_open(api, LIBKMOD_SONAME, kmod_symbols, ARRAY_SIZE(kmod_symbols), err,
+	return api_open(api, sizeof(*api), LIBKMOD_SONAME, kmod_symbols, ARRAY_SIZE(kmod_symbols), err,
 			errlen);
 }
 
 int daxctl_api_open(struct daxctl_api *api, char *err, size_t errlen)
 {
-	return api_open(api, LIBDAXCTL_SONAME, daxctl_symbols, ARRAY_SIZE(daxctl_symbols), err,
+	return api_open(api, sizeof(*api), LIBDAXCTL_SONAME, daxctl_symbols, ARRAY_SIZE(daxctl_symbols), err,
 			errlen);
 }

@@ -520,8 +520,9 @@ static unsigned apply_facets(const struct options *o, const struct policy *valid
 	return match_facets(valid);
 }
 
-/* The devices PLAN would not leave alone, read whole and planned again:
- * nothing is changed or refused on what was read to match rules alone. */
+/* The devices PLAN would not leave alone (change, probe, refuse), read
+ * whole and planned again: nothing is done to a device, or refused, on what
+ * was read to match rules alone. */
 static void complete_planned(const struct options *o, const struct policy *valid,
 			     struct snapshot *snap, struct plan *plan)
 {
@@ -529,8 +530,7 @@ static void complete_planned(const struct options *o, const struct policy *valid
 		struct plan_entry *e = &plan->e[i];
 		struct dax_device *d;
 
-		if (e->action == ACT_NONE || e->action == ACT_PROBE ||
-		    e->dev.facets == FACET_ALL)
+		if (e->action == ACT_NONE || e->dev.facets == FACET_ALL)
 			continue;
 		d = (struct dax_device *)snapshot_find(snap, e->dev.name);
 		if (!d)

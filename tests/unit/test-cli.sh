@@ -920,6 +920,17 @@ is "  a policy that changes it: read whole first, refused (exit 3)" "$?" 3
 has "  for the mapping its rule does not match on" "$out" "dax0.0: error: cannot read mapping0"
 if grep -q "write" <<< "$out"; then notok "  nothing written"; else ok "  nothing written"; fi
 
+root=$(fixture mixed)
+"$dp" --root "$root" hold >/dev/null 2>&1
+sed -i '/^dax2\.0 /d' "$root/run/dax-policy/decided"	# dax2.0 appeared after the hold
+echo 0x300000000 > "$root/sys/devices/platform/hmem.2/dax2.0/mapping0/end"
+out=$("$dp" --root "$root" --config "$keep" apply 2>&1)
+is "a new device waiting, its range garbled, under a policy that keeps it: read whole, refused (exit 3)" "$?" 3
+has "  saying why" "$out" "dax2.0: error: its ranges add up to"
+is "  not handed to the kernel" "$(cat "$root/sys/bus/dax/drivers_probe")" ""
+out=$("$dp" --root "$root" --config "$alldev" -v apply --dry-run 2>&1)
+is "apply -v reads everything, and so refuses what status would (exit 3)" "$?" 3
+
 root=$(fixture fsdev)
 LD_PRELOAD=$hooks ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0:verify_asan_link_order=0" DAX_POLICY_TEST_BUS= \
 	strace -f -e trace=openat -o "$tmp/trace" "$dp" --root "$root" --config "$fsd" apply >/dev/null 2>&1
