@@ -145,7 +145,7 @@ idle_only() {
 # round N R [each]: round R (0, 1, ...) of every tool and step at N
 # devices, with one process per device too when EACH is given
 round() {
-	local n=$1 r=$2 each=${3:-} tools fs i
+	local n=$1 r=$2 each=${3:-} tools dp each_dp tool i
 	grow "$n" 128M || return
 	devs=$(devices | head -n "$n" | tr '\n' ' ')
 	modprobe -a kmem fsdev_dax device_dax
@@ -153,14 +153,22 @@ round() {
 	dax-policy apply >/dev/null 2>&1
 	check "N=$n round $r: all devdax at the start" all_in device_dax $devs
 	echo "# N=$n round $r: $(nproc) vCPU, $series, $(cat $mem/block_size_bytes) block size"
-	tools=(floor daxctl dax-policy ${DAXBENCH_BASELINE:+baseline})
-	[ -n "$each" ] && tools+=(daxctl-each dax-policy-each ${DAXBENCH_BASELINE:+baseline-each})
+	# dax-policy and the baseline swap places every other round: which
+	# one follows the other (or the floor) is not always the same
+	if [ $((r % 2)) = 1 ] && [ -n "${DAXBENCH_BASELINE:-}" ]; then
+		dp=(baseline dax-policy) each_dp=(baseline-each dax-policy-each)
+	else
+		dp=(dax-policy ${DAXBENCH_BASELINE:+baseline})
+		each_dp=(dax-policy-each ${DAXBENCH_BASELINE:+baseline-each})
+	fi
+	tools=(floor daxctl "${dp[@]}")
+	[ -n "$each" ] && tools+=(daxctl-each "${each_dp[@]}")
 	for ((i = 0; i < ${#tools[@]}; i++)); do
 		there_and_back "${tools[(i + r) % ${#tools[@]}]}" system-ram "$n"
 	done
-	fs=(floor dax-policy ${DAXBENCH_BASELINE:+baseline})
-	for ((i = 0; i < ${#fs[@]}; i++)); do
-		there_and_back "${fs[(i + r) % ${#fs[@]}]}" fsdev "$n"
+	# the floor first, after the system-ram steps; then the two in turn
+	for tool in floor "${dp[@]}"; do
+		there_and_back "$tool" fsdev "$n"
 	done
 	nothing_to_do "$n" "$r"
 }
