@@ -2,22 +2,27 @@
 #include "journal.h"
 #include "util.h"
 
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
 
-/* no CODE_FILE, CODE_LINE, CODE_FUNC: the entry says what happened, not where */
-#define SD_JOURNAL_SUPPRESS_LOCATION
-#include <systemd/sd-daemon.h>
-#include <systemd/sd-journal.h>
-#include <systemd/sd-login.h>
-
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
 #define JOURNAL_FIELDS_MAX 10
 /* a message, or a config file name with its field name */
 #define JOURNAL_FIELD_MAX (PATH_MAX + 64)
+/* what a field needs besides its name and value: "\n", a 64-bit length, "\n" */
+#define FIELD_FRAMING 10
 
 bool journal_stream_is(int fd)
 {
@@ -33,35 +38,132 @@ bool journal_stream_is(int fd)
 	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
 
-/* The fields of one entry, each in its own bounded buffer. */
+/* The fields of one entry, each encoded in its own bounded buffer. */
 struct entry {
 	struct iovec v[JOURNAL_FIELDS_MAX];
 	char buf[JOURNAL_FIELDS_MAX][JOURNAL_FIELD_MAX];
 	size_t n;
 };
 
-/* Add "NAME=value" (none for a NULL value); a value too long is cut short
- * and still makes a valid field. */
+/*
+ * Add NAME with VALUE (nothing for a NULL value) as the journal's native
+ * protocol has it: "NAME=value\n", or, for a value with a newline in it,
+ * "NAME\n", the value's length (64 bits, little endian), the value, "\n".
+ * A value too long is cut short and still makes a valid field.
+ */
 static void add_field(struct entry *e, const char *name, const char *value)
 {
-	int len;
+	size_t nlen = strlen(name), vlen, len;
+	char *out;
 
-	if (!value || e->n >= JOURNAL_FIELDS_MAX)
+	if (!value || e->n >= JOURNAL_FIELDS_MAX || nlen + FIELD_FRAMING >= JOURNAL_FIELD_MAX)
 		return;
-	len = snprintf(e->buf[e->n], JOURNAL_FIELD_MAX, "%s=%s", name, value);
-	if (len < 0)
-		return;
-	if (len >= JOURNAL_FIELD_MAX)
-		len = JOURNAL_FIELD_MAX - 1;
-	e->v[e->n] = (struct iovec){ .iov_base = e->buf[e->n], .iov_len = (size_t)len };
-	e->n++;
+	out = e->buf[e->n];
+	vlen = strnlen(value, JOURNAL_FIELD_MAX - nlen - FIELD_FRAMING);
+	memcpy(out, name, nlen);
+	if (!memchr(value, '\n', vlen)) {
+		out[nlen] = '=';
+		memcpy(out + nlen + 1, value, vlen);
+		len = nlen + 1 + vlen;
+	} else {
+		uint64_t le = htole64((uint64_t)vlen);
+
+		out[nlen] = '\n';
+		memcpy(out + nlen + 1, &le, sizeof(le));
+		memcpy(out + nlen + 1 + sizeof(le), value, vlen);
+		len = nlen + 1 + sizeof(le) + vlen;
+	}
+	out[len++] = '\n';
+	e->v[e->n++] = (struct iovec){ .iov_base = out, .iov_len = len };
+}
+
+/* One datagram of the N buffers V to the unix socket PATH ("@name": an
+ * abstract one, as $NOTIFY_SOCKET may be). 0 or -errno. */
+static int send_datagram(const char *path, const struct iovec *v, size_t n)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len = strlen(path);
+	struct msghdr mh = { 0 };
+	int fd, rc = 0;
+
+	if (len == 0 || len >= sizeof(sa.sun_path) || (path[0] != '/' && path[0] != '@'))
+		return -EINVAL;
+	memcpy(sa.sun_path, path, len);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0';
+	mh.msg_name = &sa;
+	mh.msg_namelen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+	mh.msg_iov = (struct iovec *)v;
+	mh.msg_iovlen = n;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+bool journal_unit_of_cgroup(const char *text, char *unit, size_t size)
+{
+	const char *line = text;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n'), *path = NULL, *p;
+		size_t llen = end ? (size_t)(end - line) : strlen(line);
+
+		/* the unified hierarchy ("0::/...") or systemd's own (v1) */
+		if (llen > 3 && strncmp(line, "0::", 3) == 0)
+			path = line + 3;
+		else if ((p = memchr(line, ':', llen)) && strncmp(p + 1, "name=systemd:", 13) == 0)
+			path = p + 14;
+		for (p = path; p && p < line + llen;) {
+			const char *next;
+			size_t clen;
+
+			while (p < line + llen && *p == '/')
+				p++;
+			next = memchr(p, '/', (size_t)(line + llen - p));
+			clen = next ? (size_t)(next - p) : (size_t)(line + llen - p);
+			if (clen == 0)
+				break;
+			/* slices hold units; the first thing below them is one */
+			if (clen > 6 && memcmp(p + clen - 6, ".slice", 6) == 0) {
+				p += clen;
+				continue;
+			}
+			if (!memchr(p, '.', clen) || clen >= size)
+				return false;
+			memcpy(unit, p, clen);
+			unit[clen] = '\0';
+			return true;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* The unit this process runs in, as its cgroup says; false outside one. */
+static bool own_unit(char *unit, size_t size)
+{
+	char text[4096];
+	ssize_t got;
+	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	got = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (got <= 0)
+		return false;
+	text[got] = '\0';
+	return journal_unit_of_cgroup(text, unit, size);
 }
 
 int journal_send(const struct journal_fields *f, const char *message)
 {
 	struct entry e = { .n = 0 };
-	char priority[4], line[16], *unit = NULL;
-	int rc;
+	char priority[4], line[16], unit[256];
 
 	snprintf(priority, sizeof(priority), "%d", f->priority & 7);
 	snprintf(line, sizeof(line), "%d", f->config_line);
@@ -80,14 +182,24 @@ int journal_send(const struct journal_fields *f, const char *message)
 	 * entries of a run could be missing from `journalctl -u`. That also
 	 * matches OBJECT_SYSTEMD_UNIT= from root, which says the same.
 	 */
-	if (sd_pid_get_unit(0, &unit) >= 0)
+	if (own_unit(unit, sizeof(unit)))
 		add_field(&e, "OBJECT_SYSTEMD_UNIT", unit);
-	rc = sd_journal_sendv(e.v, (int)e.n);
-	free(unit);
-	return rc;
+	return send_datagram(JOURNAL_SOCKET, e.v, e.n);
 }
 
 void journal_notify_status(const char *text)
 {
-	sd_notifyf(0, "STATUS=%s", text);
+	const char *socket_path = getenv("NOTIFY_SOCKET");
+	char status[JOURNAL_FIELD_MAX];
+	struct iovec v;
+	int len;
+
+	if (!socket_path)
+		return;
+	len = snprintf(status, sizeof(status), "STATUS=%s", text);
+	if (len < 0)
+		return;
+	v = (struct iovec){ .iov_base = status,
+			    .iov_len = (size_t)len < sizeof(status) ? (size_t)len : sizeof(status) - 1 };
+	send_datagram(socket_path, &v, 1);
 }

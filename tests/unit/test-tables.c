@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The mode table, the config key table and the outcome kinds: every row
- * complete and consistent, and the word lists messages are built from. */
+ * complete and consistent, the word lists messages are built from, and the
+ * unit a journal entry names from the cgroup. */
+#include "journal.h"
 #include "keys.h"
 #include "mode.h"
 #include "outcome.h"
@@ -172,6 +174,42 @@ static void test_outcome_kinds(void)
 	}
 }
 
+/* OBJECT_SYSTEMD_UNIT comes from /proc/self/cgroup: the first thing below
+ * the slices, in the unified hierarchy or systemd's own v1 one. */
+static void test_unit_of_cgroup(void)
+{
+	static const struct {
+		const char *text, *unit;
+	} cases[] = {
+		{ "0::/system.slice/dax-policy@dax0.1.service\n", "dax-policy@dax0.1.service" },
+		{ "0::/system.slice/dax-policy.service", "dax-policy.service" },
+		{ "0::/user.slice/user-0.slice/session-3.scope\n", "session-3.scope" },
+		{ "0::/system.slice/foo.service/sub/cgroup\n", "foo.service" },
+		{ "12:pids:/x\n1:name=systemd:/system.slice/udev.service\n0::/\n", "udev.service" },
+		{ "0::/\n", NULL },
+		{ "0::/init.scope\n", "init.scope" },
+		{ "0::/system.slice\n", NULL },
+		{ "0::/machine\n", NULL },
+		{ "garbage", NULL },
+		{ "", NULL },
+		{ "0::", NULL },
+	};
+	char unit[64], what[160];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool found = journal_unit_of_cgroup(cases[i].text, unit, sizeof(unit));
+
+		snprintf(what, sizeof(what), "cgroup case %zu: %s", i,
+			 cases[i].unit ? cases[i].unit : "no unit");
+		if (cases[i].unit)
+			tap_ok(found && strcmp(unit, cases[i].unit) == 0, what);
+		else
+			tap_ok(!found, what);
+	}
+	tap_ok(!journal_unit_of_cgroup("0::/system.slice/a-rather-long-name.service\n", unit, 8),
+	       "a unit longer than the buffer: none");
+}
+
 int main(void)
 {
 	test_reasons();
@@ -179,5 +217,6 @@ int main(void)
 	test_keys();
 	test_words_join();
 	test_outcome_kinds();
+	test_unit_of_cgroup();
 	return tap_done();
 }
