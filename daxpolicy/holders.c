@@ -24,6 +24,10 @@
 /* Mapped files already looked at through map_files (shared libraries are
  * the same file in every process): an open-addressed table. */
 #define SEEN_SLOTS 4096
+/* /proc's files say their block size is 1 KiB, so stdio would read a
+ * process's maps a kilobyte per system call: ten or more for a daemon's.
+ * One buffer this size takes most of them in one read. */
+#define PROC_READ_BUF (64 * 1024)
 
 struct node {
 	dev_t fs;
@@ -59,7 +63,15 @@ struct scan {
 	size_t nnum;
 	bool map_files; /* /proc/PID/map_files may be read (CAP_SYS_ADMIN) */
 	pid_t self;
+	char *read_buf; /* PROC_READ_BUF, or NULL: stdio's own */
 };
+
+/* F reads through the scan's buffer (one file at a time uses it). */
+static void read_whole(const struct scan *s, FILE *f)
+{
+	if (s->read_buf)
+		setvbuf(f, s->read_buf, _IOFBF, PROC_READ_BUF);
+}
 
 /* Does DEVS[i] need looking for? (it has a /dev node in its mode) */
 static bool wanted(const struct scan *s, size_t i)
@@ -251,6 +263,7 @@ static void scan_maps(struct scan *s, int pid)
 
 	if (!f)
 		return;
+	read_whole(s, f);
 	while (fgets(line, sizeof(line), f)) {
 		char range[64], perms[8];
 		unsigned maj, min;
@@ -305,6 +318,7 @@ static void scan_mounts(struct scan *s)
 
 	if (!f)
 		return;
+	read_whole(s, f);
 	while (fgets(line, sizeof(line), f)) {
 		/* "id parent maj:min root mountpoint opts ... - fstype source opts" */
 		char mnt[PATH_MAX], *sep = strstr(line, " - ");
@@ -367,6 +381,7 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 	_cleanup_free_ struct wanted_dev *by_num = NULL;
 	_cleanup_closedir_ DIR *proc = NULL;
 	_cleanup_free_ struct scan *s = NULL;
+	_cleanup_free_ char *read_buf = NULL;
 	bool any = false;
 
 	memset(out, 0, n * sizeof(*out));
@@ -384,6 +399,7 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 	seen = calloc(SEEN_SLOTS, sizeof(*seen));
 	last_pid = calloc(n, sizeof(*last_pid));
 	by_num = calloc(n, sizeof(*by_num));
+	read_buf = malloc(PROC_READ_BUF);
 	if (!s || !last_pid || !by_num) {
 		for (size_t i = 0; i < n; i++)
 			out[i].unknown |= devs[i] && mode_has_dev_node(devs[i]->mode);
@@ -397,7 +413,8 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 			    .last_pid = last_pid,
 			    .by_num = by_num,
 			    .map_files = true,
-			    .self = getpid() };
+			    .self = getpid(),
+			    .read_buf = read_buf };
 	for (size_t i = 0; i < n; i++)
 		if (wanted(s, i))
 			by_num[s->nnum++] = (struct wanted_dev){ .num = devs[i]->devnum, .dev = i };
