@@ -24,9 +24,11 @@
 /* Mapped files already looked at through map_files (shared libraries are
  * the same file in every process): an open-addressed table. */
 #define SEEN_SLOTS 4096
-/* /proc's files say their block size is 1 KiB, so stdio would read a
- * process's maps a kilobyte per system call: ten or more for a daemon's.
- * One buffer this size takes most of them in one read. */
+/* /proc's files say their block size is 1 KiB, so stdio asked for a
+ * kilobyte per system call: a daemon's maps took ten or more. The kernel
+ * gives up to a page per read of them whatever is asked; asked for more,
+ * it is a quarter of the calls (and a --root tree's regular file is read
+ * in one). */
 #define PROC_READ_BUF (64 * 1024)
 
 struct node {

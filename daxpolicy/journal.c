@@ -86,7 +86,10 @@ static int send_datagram(const char *path, const struct iovec *v, size_t n)
 	struct msghdr mh = { 0 };
 	int fd, rc = 0;
 
-	if (len == 0 || len >= sizeof(sa.sun_path) || (path[0] != '/' && path[0] != '@'))
+	/* a path (with room for its NUL), or "@name": an abstract name fills
+	 * the whole of sun_path without one */
+	if (len < 2 || (path[0] != '/' && path[0] != '@') ||
+	    len > sizeof(sa.sun_path) - (path[0] == '/'))
 		return -EINVAL;
 	memcpy(sa.sun_path, path, len);
 	if (sa.sun_path[0] == '@')
@@ -104,60 +107,124 @@ static int send_datagram(const char *path, const struct iovec *v, size_t n)
 	return rc;
 }
 
-bool journal_unit_of_cgroup(const char *text, char *unit, size_t size)
-{
-	const char *line = text;
+/* The suffixes a unit's name ends in (systemd.unit(5)); a cgroup below the
+ * slices that ends in none of them is not a unit's. */
+static const char *const unit_suffixes[] = {
+	".service", ".socket", ".device", ".mount", ".automount", ".swap",
+	".target", ".path", ".timer", ".slice", ".scope",
+};
 
-	while (line && *line) {
-		const char *end = strchr(line, '\n'), *path = NULL, *p;
+static bool unit_named(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(unit_suffixes) / sizeof(unit_suffixes[0]); i++) {
+		size_t n = strlen(unit_suffixes[i]);
+
+		if (len > n && memcmp(name + len - n, unit_suffixes[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The cgroup path of TEXT (/proc/PID/cgroup): systemd's own hierarchy's on
+ * v1 ("N:name=systemd:PATH"), else the unified one's ("0::PATH"); NULL. */
+static const char *cgroup_path(const char *text, size_t *len)
+{
+	const char *unified = NULL;
+	size_t ulen = 0;
+
+	for (const char *line = text; line && *line;) {
+		const char *end = strchr(line, '\n'), *colon;
 		size_t llen = end ? (size_t)(end - line) : strlen(line);
 
-		/* the unified hierarchy ("0::/...") or systemd's own (v1) */
-		if (llen > 3 && strncmp(line, "0::", 3) == 0)
-			path = line + 3;
-		else if ((p = memchr(line, ':', llen)) && strncmp(p + 1, "name=systemd:", 13) == 0)
-			path = p + 14;
-		for (p = path; p && p < line + llen;) {
-			const char *next;
-			size_t clen;
-
-			while (p < line + llen && *p == '/')
-				p++;
-			next = memchr(p, '/', (size_t)(line + llen - p));
-			clen = next ? (size_t)(next - p) : (size_t)(line + llen - p);
-			if (clen == 0)
-				break;
-			/* slices hold units; the first thing below them is one */
-			if (clen > 6 && memcmp(p + clen - 6, ".slice", 6) == 0) {
-				p += clen;
-				continue;
-			}
-			if (!memchr(p, '.', clen) || clen >= size)
-				return false;
-			memcpy(unit, p, clen);
-			unit[clen] = '\0';
-			return true;
+		colon = memchr(line, ':', llen);
+		if (llen >= 3 && strncmp(line, "0::", 3) == 0) {
+			unified = line + 3;
+			ulen = llen - 3;
+		} else if (colon && (size_t)(colon - line) + 14 <= llen &&
+			   strncmp(colon + 1, "name=systemd:", 13) == 0) {
+			*len = llen - (size_t)(colon + 14 - line);
+			return colon + 14;
 		}
 		line = end ? end + 1 : NULL;
 	}
+	*len = ulen;
+	return unified;
+}
+
+bool journal_unit_of_cgroup(const char *text, const char *root, char *unit, size_t size)
+{
+	size_t len, rlen = 0;
+	const char *path = cgroup_path(text, &len), *p, *end;
+	const char *rpath = root ? cgroup_path(root, &rlen) : NULL;
+
+	if (!path)
+		return false;
+	/* in a container sharing the host's cgroups, its units are below the
+	 * cgroup of its PID 1 (less its init.scope), as systemd shifts them */
+	if (rpath && rlen >= 11 && memcmp(rpath + rlen - 11, "/init.scope", 11) == 0)
+		rlen -= 11;
+	if (rpath && rlen > 1 && len > rlen && memcmp(path, rpath, rlen) == 0 && path[rlen] == '/') {
+		path += rlen;
+		len -= rlen;
+	}
+	for (p = path, end = path + len; p < end;) {
+		const char *next;
+		size_t clen;
+
+		while (p < end && *p == '/')
+			p++;
+		next = memchr(p, '/', (size_t)(end - p));
+		clen = next ? (size_t)(next - p) : (size_t)(end - p);
+		if (clen == 0)
+			return false;
+		/* slices hold units; the first thing below them is one */
+		if (clen > 6 && memcmp(p + clen - 6, ".slice", 6) == 0) {
+			p += clen;
+			continue;
+		}
+		/* a name systemd escaped in its cgroup (one a cgroup file has) */
+		if (*p == '_') {
+			p++;
+			clen--;
+		}
+		if (!unit_named(p, clen) || clen >= size)
+			return false;
+		memcpy(unit, p, clen);
+		unit[clen] = '\0';
+		return true;
+	}
 	return false;
+}
+
+/* FILE's first SIZE - 1 bytes, whole lines only; false if none. */
+static bool read_lines(const char *file, char *text, size_t size)
+{
+	ssize_t got;
+	char *last;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	got = read(fd, text, size - 1);
+	close(fd);
+	if (got <= 0)
+		return false;
+	text[got] = '\0';
+	/* a line cut short by the buffer is not a path */
+	if ((size_t)got == size - 1 && (last = strrchr(text, '\n')))
+		last[1] = '\0';
+	return true;
 }
 
 /* The unit this process runs in, as its cgroup says; false outside one. */
 static bool own_unit(char *unit, size_t size)
 {
-	char text[4096];
-	ssize_t got;
-	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	char text[4096], root[4096];
 
-	if (fd < 0)
+	if (!read_lines("/proc/self/cgroup", text, sizeof(text)))
 		return false;
-	got = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (got <= 0)
-		return false;
-	text[got] = '\0';
-	return journal_unit_of_cgroup(text, unit, size);
+	return journal_unit_of_cgroup(text, read_lines("/proc/1/cgroup", root, sizeof(root)) ? root : NULL,
+				      unit, size);
 }
 
 int journal_send(const struct journal_fields *f, const char *message)

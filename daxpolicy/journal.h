@@ -31,9 +31,10 @@ struct journal_fields {
  * or redirected further is not. */
 bool journal_stream_is(int fd);
 
-/* The unit a cgroup path in TEXT (/proc/PID/cgroup) is in, below its
- * slices: false when it names none, or none that fits in SIZE. */
-bool journal_unit_of_cgroup(const char *text, char *unit, size_t size);
+/* The unit a process whose /proc/PID/cgroup is TEXT runs in, below its
+ * slices and below ROOT (PID 1's, or NULL): false when it names none, or
+ * none that fits in SIZE. */
+bool journal_unit_of_cgroup(const char *text, const char *root, char *unit, size_t size);
 
 /* Send MESSAGE with the fields F. 0, or -errno: the caller prints it instead. */
 int journal_send(const struct journal_fields *f, const char *message);

@@ -175,29 +175,44 @@ static void test_outcome_kinds(void)
 }
 
 /* OBJECT_SYSTEMD_UNIT comes from /proc/self/cgroup: the first thing below
- * the slices, in the unified hierarchy or systemd's own v1 one. */
+ * the slices (and below PID 1's cgroup), in systemd's v1 hierarchy or the
+ * unified one, and only a name a unit can have. */
 static void test_unit_of_cgroup(void)
 {
 	static const struct {
-		const char *text, *unit;
+		const char *text, *root, *unit;
 	} cases[] = {
-		{ "0::/system.slice/dax-policy@dax0.1.service\n", "dax-policy@dax0.1.service" },
-		{ "0::/system.slice/dax-policy.service", "dax-policy.service" },
-		{ "0::/user.slice/user-0.slice/session-3.scope\n", "session-3.scope" },
-		{ "0::/system.slice/foo.service/sub/cgroup\n", "foo.service" },
-		{ "12:pids:/x\n1:name=systemd:/system.slice/udev.service\n0::/\n", "udev.service" },
-		{ "0::/\n", NULL },
-		{ "0::/init.scope\n", "init.scope" },
-		{ "0::/system.slice\n", NULL },
-		{ "0::/machine\n", NULL },
-		{ "garbage", NULL },
-		{ "", NULL },
-		{ "0::", NULL },
+		{ "0::/system.slice/dax-policy@dax0.1.service\n", NULL, "dax-policy@dax0.1.service" },
+		{ "0::/system.slice/dax-policy.service", "0::/init.scope\n", "dax-policy.service" },
+		{ "0::/user.slice/user-0.slice/session-3.scope\n", "0::/\n", "session-3.scope" },
+		{ "0::/user.slice/user-0.slice/user@0.service/app.slice/x.service\n", NULL,
+		  "user@0.service" },
+		{ "0::/system.slice/foo.service/sub/cgroup\n", NULL, "foo.service" },
+		{ "12:pids:/x\n1:name=systemd:/system.slice/udev.service\n0::/\n", NULL, "udev.service" },
+		{ "0::/foo\n1:name=systemd:/system.slice/x.service\n", NULL, "x.service" },
+		{ "0::/init.scope\n", NULL, "init.scope" },
+		{ "0::/system.slice/_io.service\n", NULL, "io.service" },
+		/* a container sharing the host's cgroups: below its PID 1's */
+		{ "0::/machine.slice/machine-c.scope/system.slice/dax-policy.service\n",
+		  "0::/machine.slice/machine-c.scope/init.scope\n", "dax-policy.service" },
+		{ "0::/machine.slice/machine-c.scope/system.slice/dax-policy.service\n",
+		  "0::/init.scope\n", "machine-c.scope" },
+		{ "0::/\n", NULL, NULL },
+		{ "0::/system.slice\n", NULL, NULL },
+		{ "0::/.slice\n", NULL, NULL },
+		{ "0::/machine\n", NULL, NULL },
+		{ "0::/system.slice/dax-policy@dax0.1.serv", NULL, NULL }, /* cut short */
+		{ "0::/system.sl", NULL, NULL },
+		{ "garbage", NULL, NULL },
+		{ "", NULL, NULL },
+		{ "0::", NULL, NULL },
+		{ "1:name=systemd:", NULL, NULL },
+		{ "::::\n:\n", "0::", NULL },
 	};
 	char unit[64], what[160];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		bool found = journal_unit_of_cgroup(cases[i].text, unit, sizeof(unit));
+		bool found = journal_unit_of_cgroup(cases[i].text, cases[i].root, unit, sizeof(unit));
 
 		snprintf(what, sizeof(what), "cgroup case %zu: %s", i,
 			 cases[i].unit ? cases[i].unit : "no unit");
@@ -206,7 +221,7 @@ static void test_unit_of_cgroup(void)
 		else
 			tap_ok(!found, what);
 	}
-	tap_ok(!journal_unit_of_cgroup("0::/system.slice/a-rather-long-name.service\n", unit, 8),
+	tap_ok(!journal_unit_of_cgroup("0::/system.slice/a-rather-long-name.service\n", NULL, unit, 8),
 	       "a unit longer than the buffer: none");
 }
 
