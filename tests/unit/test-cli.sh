@@ -526,6 +526,22 @@ e=$(entry "MESSAGE=configuration has 1 error; nothing applied")
 has "  the outcome: priority err" "$e" "PRIORITY=3"
 has "  with its MESSAGE_ID" "$e" "MESSAGE_ID=b500d7f4254448d0bfc26d5d43e213c1"
 if grep -q "^CODE_" "$tmp/journal"; then notok "  no CODE_FILE, CODE_LINE"; else ok "  no CODE_FILE, CODE_LINE"; fi
+# a value with a newline (a drop-in's name may have one) goes in the native
+# protocol's binary form: the name, a newline, the length (64 bits, little
+# endian), the value, a newline
+mkdir -p "$tmp/nl.d"
+printf '[defaults]\nmode = devdax\n' > "$tmp/nl"
+nlconf=$'a\nb.conf'
+printf '[defaults]\nonline = sideways\n' > "$tmp/nl.d/$nlconf"
+journaled --root "$src/sysfs/mixed" --config "$tmp/nl" apply --dry-run
+is "journal, a drop-in named with a newline: exit 1" "$?" 1
+hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
+nlpath="$tmp/nl.d/$nlconf"
+want=$(hex "CONFIG_FILE")0a$(printf '%02x' "${#nlpath}")00000000000000$(hex "$nlpath")0a
+case $(od -An -v -tx1 "$tmp/journal" | tr -d ' \n') in
+*"$want"*) ok "  CONFIG_FILE in the binary form, its length first" ;;
+*) notok "  CONFIG_FILE in the binary form, its length first" ;;
+esac
 root=$(fixture mixed)
 DAX_POLICY_TEST_BUS= journaled --root "$root" --config "$mem" apply
 is "journal, a change: exit 0" "$?" 0
