@@ -3,6 +3,9 @@
 # transition between devdax, system-ram and unbound; checked through sysfs.
 . ./lib.sh
 start_in_devdax dax0.0 dax1.0 dax2.0
+# dax-policy.service is not in charge here (no hold): the binds to
+# device_dax below start no dax-policy@ unit (checked at the end)
+cursor=$(journalctl -b -n1 -o export | sed -n 's/^__CURSOR=//p')
 
 for d in dax0.0 dax1.0 dax2.0; do
 	is "$d starts in device_dax" "$(driver_of $d)" device_dax
@@ -119,5 +122,10 @@ is "dax1.0 unbound -> devdax" "$(driver_of dax1.0)" device_dax
 is "dax2.0 memory onlined movable" "$(memory_state dax2.0)" "4/4 Movable"
 writes=$(sysfs_writes dax-policy apply)
 is "apply again writes nothing" "$writes" ""
+
+udevadm settle; sleep 1; journalctl --sync
+test -e /run/dax-policy/hold && echo "# /run/dax-policy/hold exists"
+is "no hold: the binds to device_dax started no dax-policy@ unit (udev's TEST)" \
+	"$(journalctl -b --after-cursor="$cursor" -o cat -u 'dax-policy@*' | grep -c 'skipped because')" 0
 
 finish
