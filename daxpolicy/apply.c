@@ -746,6 +746,10 @@ int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snap
 	for (int pass = 1; pass < APPLY_TRIES && failed && !c->dry_run; pass++) {
 		int retried = 0;
 
+		/* libdaxctl keeps what it found of a device for the life of its
+		 * context: a device changed again is asked about in a new one */
+		daxctl_verifier_close(&verifier);
+
 		for (size_t i = 0; i < plan->n; i++) {
 			if (!out[i].raced)
 				continue;
