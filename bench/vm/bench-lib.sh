@@ -59,6 +59,10 @@ all_in() {
 	[ -z "$bad" ] || { echo "# not online movable: $bad"; return 1; }
 }
 
+# udev's queue empty, or a failure naming WHAT (a settle that timed out
+# would count as a shorter step)
+settled() { udevadm settle --timeout=600 || { fail "$1: udev did not settle"; return 1; }; }
+
 # time TOOL STEP N CMD...: run, print the RESULT line. A change's udev
 # events (a bind's, each memory block's; rules run for every one) are part
 # of its cost: with DAXBENCH_SETTLE=1 the clock starts on an empty event
@@ -70,13 +74,13 @@ timed() {
 	shift 3
 	[ "${DAXBENCH_SETTLE:-0}" = 1 ] && [ "$step" != nothing ] && settle=1
 	if [ -n "$settle" ]; then
-		udevadm settle
+		settled "$tool $step N=$n: before" || return
 		ts=$EPOCHREALTIME
-		udevadm settle
+		settled "$tool $step N=$n: before" || return
 	fi
 	t0=$EPOCHREALTIME
 	"$@" >/dev/null 2>/tmp/bench.err; rc=$?
-	[ -z "$settle" ] || udevadm settle
+	[ -z "$settle" ] || settled "$tool $step N=$n" || return
 	t1=$EPOCHREALTIME
 	[ "$settle" ] || ts=$t0
 	[ "$rc" = 0 ] || { echo "# $tool $step: exit $rc: $(head -c 300 /tmp/bench.err)"; fail "$tool $step N=$n exit $rc"; }
@@ -134,6 +138,8 @@ nothing_to_do() {	# N R: every device in policy already; round R
 	local n=$1 r=${2:-0} tool dps=(dax-policy ${DAXBENCH_BASELINE:+baseline})
 	policy devdax
 	dax-policy apply >/dev/null 2>&1
+	# nothing of making the devices still being handled (untimed)
+	[ "${DAXBENCH_SETTLE:-0}" = 1 ] && { settled "nothing to do N=$n" || return; }
 	# the two dax-policy builds take turns at going first (sysfs lookups
 	# the first one makes are cached for the second)
 	[ $((r % 2)) = 1 ] && dps=(${dps[@]:1} ${dps[0]})
