@@ -211,8 +211,11 @@ static bool read_lines(const char *file, char *text, size_t size)
 		return false;
 	text[got] = '\0';
 	/* a line cut short by the buffer is not a path */
-	if ((size_t)got == size - 1 && (last = strrchr(text, '\n')))
+	if ((size_t)got == size - 1) {
+		if (!(last = strrchr(text, '\n')))
+			return false;
 		last[1] = '\0';
+	}
 	return true;
 }
 
