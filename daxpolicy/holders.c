@@ -68,8 +68,9 @@ struct scan {
 	char *read_buf; /* PROC_READ_BUF, or NULL: stdio's own */
 };
 
-/* F reads through the scan's buffer (one file at a time uses it). */
-static void read_whole(const struct scan *s, FILE *f)
+/* F reads through the scan's buffer, asking for more than a page a read
+ * (one file at a time uses it). */
+static void read_in_pages(const struct scan *s, FILE *f)
 {
 	if (s->read_buf)
 		setvbuf(f, s->read_buf, _IOFBF, PROC_READ_BUF);
@@ -265,7 +266,7 @@ static void scan_maps(struct scan *s, int pid)
 
 	if (!f)
 		return;
-	read_whole(s, f);
+	read_in_pages(s, f);
 	while (fgets(line, sizeof(line), f)) {
 		char range[64], perms[8];
 		unsigned maj, min;
@@ -320,7 +321,7 @@ static void scan_mounts(struct scan *s)
 
 	if (!f)
 		return;
-	read_whole(s, f);
+	read_in_pages(s, f);
 	while (fgets(line, sizeof(line), f)) {
 		/* "id parent maj:min root mountpoint opts ... - fstype source opts" */
 		char mnt[PATH_MAX], *sep = strstr(line, " - ");
