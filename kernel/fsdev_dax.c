@@ -16,7 +16,9 @@
  * compound pages device_dax built are gone), a dax_device with
  * direct_access, zero_page_range and recovery_write stands for the memory,
  * and /dev/daxX.Y can be opened but not mmapped (ENODEV): raw mmap needs
- * devdax mode.
+ * devdax mode. The node is a character device of the binding's own: a file
+ * opened there may outlive the binding (until it is closed, the node opens
+ * with ENXIO, whichever driver has the device by then).
  *
  * An in-kernel user (famfs) claims that dax_device with fsdev_dax_get(): the
  * claim is exclusive and counted, and while it stands the driver's unbind
@@ -290,12 +292,12 @@ static int fsdev_dax_probe(struct dev_dax *dev_dax)
 	int rc, i;
 
 	/*
-	 * A file opened under the previous driver (an open or mapped
-	 * /dev/daxX.Y, left behind by a forced switch) still holds the bus
-	 * dax_device's cdev: initialising it again would corrupt its count.
+	 * A file opened under device_dax (an open or mapped /dev/daxX.Y, left
+	 * behind by a forced switch) still holds the bus dax_device's cdev, and
+	 * the node's inode keeps pointing at it: opens would still reach
+	 * device_dax. Refuse until it is closed.
 	 */
-	cdev = dax_inode(dev_dax->dax_dev)->i_cdev;
-	if (kref_read(&cdev->kobj.kref)) {
+	if (kref_read(&dax_inode(dev_dax->dax_dev)->i_cdev->kobj.kref)) {
 		dev_warn(dev, "/dev/%s is still open from its previous driver\n", dev_name(dev));
 		return -EBUSY;
 	}
@@ -375,13 +377,29 @@ static int fsdev_dax_probe(struct dev_dax *dev_dax)
 	if (rc)
 		goto err_dax;
 
-	/* /dev/daxX.Y: open works, mmap does not */
-	cdev_init(cdev, &fsdev_fops);
+	/*
+	 * /dev/daxX.Y: open works, mmap does not. The cdev is our own, not the
+	 * bus dax_device's that device_dax uses: a file opened here may stay
+	 * open after the unbind, and device_dax's probe re-initialises the
+	 * bus's cdev in place (refcount, owner, inode list), which would
+	 * corrupt the count that file holds. Ours lives until its last file
+	 * is closed, and pins this module meanwhile.
+	 */
+	cdev = cdev_alloc();
+	if (!cdev) {
+		rc = -ENOMEM;
+		goto err_dax;
+	}
+	cdev->ops = &fsdev_fops;
 	cdev->owner = dev->driver->owner;
 	cdev_set_parent(cdev, &dev->kobj);
 	rc = cdev_add(cdev, dev->devt, 1);
-	if (rc)
+	if (rc) {
+		/* cdev_add took no reference on the parent: release must not drop one */
+		cdev->kobj.parent = NULL;
+		kobject_put(&cdev->kobj);
 		goto err_dax;
+	}
 	rc = devm_add_action_or_reset(dev, fsdev_cdev_del, cdev);
 	if (rc)
 		goto err_dax;

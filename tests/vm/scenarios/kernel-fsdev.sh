@@ -5,7 +5,8 @@
 # device_dax takes the device back with its data intact, the fs-dax
 # properties hold inside the kernel (also across two ranges), a claimed
 # device cannot be unbound and a torn-down one tells its holder, every probe
-# error path leaves nothing behind, and the kernel never warns.
+# error path leaves nothing behind, a file opened under fsdev_dax may outlive
+# the binding, and the kernel never warns.
 # Devices: dax0.0, dax1.0, dax2.0 (hmem, 512 MiB each, regions 0-2).
 . ./lib.sh
 test_ko=$kmods/tests/fsdev_dax_test.ko
@@ -203,6 +204,21 @@ kill $opener; wait $opener 2>/dev/null
 echo "# racing opener: $(cat /tmp/opens.txt)"
 is "50 cycles devdax -> fsdev -> devdax, opens racing" "$cycles" 50
 check "data intact after 50 cycles" "$daxmap" verify /dev/dax0.2 0xfeed
+
+# --- a file opened under fsdev_dax stays open while device_dax takes the
+# device back (device_dax's probe re-initialises the bus's cdev in place) ---
+move dax0.2 fsdev_dax
+exec 3</dev/dax0.2
+check "fsdev_dax cannot be unloaded while its file is open" sh -c '! rmmod fsdev_dax 2>/dev/null'
+move dax0.2 device_dax
+is "device_dax takes dax0.2 back, the fsdev file still open" "$(driver_of dax0.2)" device_dax
+exec 3<&-
+check "once that file is closed, /dev/dax0.2 opens under device_dax" sh -c ': < /dev/dax0.2'
+check "... maps, and the data is intact" "$daxmap" verify /dev/dax0.2 0xfeed
+move dax0.2 ""
+move dax0.2 device_dax
+check "... and opens again after device_dax's own unbind and bind" sh -c ': < /dev/dax0.2'
+is "no warning after the file outlived its binding" "$(kernel_trouble)" ""
 move dax0.2 fsdev_dax
 : < /dev/dax0.2
 move dax0.2 ""
