@@ -42,6 +42,7 @@ struct change {
 	char old_driver[DRIVER_NAME_MAX];
 	struct dax_memory old_mem;
 	bool held;			/* the old driver refused to let go (EBUSY) */
+	bool node_open;			/* forced out: /dev/daxX.Y still open */
 	bool overtaken;			/* another agent bound it between our unbind and bind */
 	char err[STEP_ERR_MAX];
 };
@@ -338,8 +339,22 @@ static void begin_change(struct change *ch, const struct plan_entry *e, struct o
 	str_copy(ch->old_driver, sizeof(ch->old_driver), o->dev.driver);
 }
 
+/*
+ * A file opened on /dev/daxX.Y outlives the driver it was opened under.
+ * device_dax's probe initialises the device's character device afresh under
+ * such a file, whose close then drops a count it never took (a refcount
+ * underflow; the node cannot be opened again). fsdev_dax refuses a device
+ * still open from device_dax. So while the node is open, no driver with a
+ * node is bound to it, --force or not.
+ */
+static bool may_bind_with_node_open(const char *driver)
+{
+	return !mode_has_dev_node(mode_from_driver(driver));
+}
+
 /* Step 1, safety: refuse (busy) to leave a mode whose device someone holds,
- * or whose memory will not all go offline (what went offline comes back). */
+ * or whose memory will not all go offline (what went offline comes back);
+ * refuse to bind a driver with a node while the node is open. */
 static bool leave_safely(const struct run *run, struct change *ch, const struct holders *h)
 {
 	const struct dp_ctx *c = run->c;
@@ -348,15 +363,23 @@ static bool leave_safely(const struct run *run, struct change *ch, const struct 
 	char who[HOLDERS_TEXT_MAX];
 
 	if (holders_any(h)) {
+		bool forceable = !h->mounts && may_bind_with_node_open(ch->want_driver);
+
 		holders_describe(h, who, sizeof(who));
-		if (h->mounts || !run->force) {
+		if (!forceable || !run->force) {
 			outcome_set(o, REASON_IN_USE);
-			snprintf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s%s",
-				 d->name, who, mode_name(ch->from),
-				 h->mounts ? "" : " (--force overrides)");
+			if (mode_has_dev_node(ch->from))
+				snprintf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s%s",
+					 d->name, who, mode_name(ch->from),
+					 forceable ? " (--force overrides)" : "");
+			else
+				snprintf(o->msg, sizeof(o->msg),
+					 "/dev/%s is still open from an earlier driver: %s; not binding %s until it is closed",
+					 d->name, who, ch->want_driver);
 			return false;
 		}
 		log_warn(c, "%s: --force: switching although in use by %s", d->name, who);
+		ch->node_open = true;
 	}
 	if (mode_has_memory(ch->from) && memory_offline_all(c, d, ch->err, sizeof(ch->err)) != 0) {
 		outcome_set(o, REASON_MEMORY_BUSY);
@@ -428,8 +451,12 @@ static void put_back(const struct run *run, struct change *ch)
 	if (strcmp(now, ch->old_driver) != 0) {
 		if (now[0])
 			leave_driver(c, d->name, now, ch->old_driver, err, sizeof(err));
-		if (ch->old_driver[0] &&
-		    join_driver(c, d->name, ch->old_driver, err, sizeof(err)) != 0)
+		if (ch->old_driver[0] && ch->node_open &&
+		    !may_bind_with_node_open(ch->old_driver))
+			log_error(c, "%s: not binding %s again while /dev/%s is open; close it and apply again",
+				  d->name, ch->old_driver, d->name);
+		else if (ch->old_driver[0] &&
+			 join_driver(c, d->name, ch->old_driver, err, sizeof(err)) != 0)
 			log_error(c, "%s: could not bind %s again: %s", d->name, ch->old_driver,
 				  err);
 	} else if (now[0]) {

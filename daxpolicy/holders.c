@@ -76,10 +76,10 @@ static void read_in_pages(const struct scan *s, FILE *f)
 		setvbuf(f, s->read_buf, _IOFBF, PROC_READ_BUF);
 }
 
-/* Does DEVS[i] need looking for? (it has a /dev node in its mode) */
+/* Does DEVS[i] need looking for? (asked for, and its number known) */
 static bool wanted(const struct scan *s, size_t i)
 {
-	return s->devs[i] && mode_has_dev_node(s->devs[i]->mode) && s->devs[i]->devnum;
+	return s->devs[i] && s->devs[i]->devnum;
 }
 
 static int cmp_num(const void *a, const void *b)
@@ -389,7 +389,7 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 
 	memset(out, 0, n * sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
-		if (!devs[i] || !mode_has_dev_node(devs[i]->mode))
+		if (!devs[i])
 			continue;
 		if (!devs[i]->devnum)
 			out[i].unknown = true; /* sysfs "dev" unread: cannot compare */
@@ -405,7 +405,7 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 	read_buf = malloc(PROC_READ_BUF);
 	if (!s || !last_pid || !by_num) {
 		for (size_t i = 0; i < n; i++)
-			out[i].unknown |= devs[i] && mode_has_dev_node(devs[i]->mode);
+			out[i].unknown |= devs[i] != NULL;
 		return;
 	}
 	*s = (struct scan){ .c = c,

@@ -4,7 +4,9 @@
  * /proc/PID/fd and /proc/PID/maps) and filesystems mounted from it (from
  * /proc/1/mountinfo, the init mount namespace, since a sandboxed service
  * has its own). Leaving devdax or fsdev while any holds it would
- * pull memory out from under a running program or a filesystem.
+ * pull memory out from under a running program or a filesystem; binding
+ * device_dax while a file is still open from an earlier binding would make
+ * the kernel miscount that file (see apply.c).
  *
  * Devices are told by number, not by name: an open file is the device when
  * its st_rdev is the device's (sysfs "dev"), whatever the node is called, in
@@ -43,8 +45,9 @@ struct holders {
 
 /*
  * One scan of /proc for all of DEVS at once: OUT[i] gets the holders of
- * DEVS[i]. An entry that is NULL, or whose mode has no /dev node (nothing
- * can hold it), gets none. Our own process is ignored.
+ * DEVS[i]; an entry that is NULL gets none. The node exists in every mode:
+ * in system-ram or none, only a file opened under an earlier driver can
+ * hold it. Our own process is ignored.
  */
 void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, size_t n,
 		  struct holders *out);

@@ -103,6 +103,14 @@ void outcome_from_plan(const struct plan_entry *e, struct outcome *o)
 		str_copy(o->msg, sizeof(o->msg), e->note);
 }
 
+/* A change whose device's node matters: it leaves a mode whose users hold
+ * the node, or it binds a driver that must not meet a file still open. */
+static bool node_matters(const struct plan_entry *e)
+{
+	return e->action == ACT_CHANGE &&
+	       (mode_has_dev_node(e->dev.mode) || mode_has_dev_node(e->want));
+}
+
 void holders_of_entries(const struct dp_ctx *c, const struct plan_entry *e, size_t n,
 			struct holders *out)
 {
@@ -112,12 +120,11 @@ void holders_of_entries(const struct dp_ctx *c, const struct plan_entry *e, size
 		/* cannot look: every device that would change counts as held */
 		memset(out, 0, n * sizeof(*out));
 		for (size_t i = 0; i < n; i++)
-			out[i].unknown =
-				e[i].action == ACT_CHANGE && mode_has_dev_node(e[i].dev.mode);
+			out[i].unknown = node_matters(&e[i]);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		devs[i] = e[i].action == ACT_CHANGE ? &e[i].dev : NULL;
+		devs[i] = node_matters(&e[i]) ? &e[i].dev : NULL;
 	holders_scan(c, devs, n, out);
 }
 

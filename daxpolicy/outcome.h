@@ -73,8 +73,8 @@ void outcome_from_plan(const struct plan_entry *e, struct outcome *o);
  * anything: ok / drift / busy (with who holds it) / error. */
 void assess_plan(const struct dp_ctx *c, const struct plan *plan, struct outcome *out);
 
-/* Who holds the devices of the N entries E that change driver (OUT[i] for
- * E[i]): one scan of /proc for all of them. */
+/* Who holds the devices of the N entries E that change driver from or to
+ * a mode with a /dev node (OUT[i] for E[i]): one scan of /proc for all. */
 void holders_of_entries(const struct dp_ctx *c, const struct plan_entry *e, size_t n,
 			struct holders *out);
 

@@ -18,7 +18,7 @@
  * and /dev/daxX.Y can be opened but not mmapped (ENODEV): raw mmap needs
  * devdax mode. The node is a character device of the binding's own: a file
  * opened there may outlive the binding (until it is closed, the node opens
- * with ENXIO, whichever driver has the device by then).
+ * with ENXIO while another driver has the device).
  *
  * An in-kernel user (famfs) claims that dax_device with fsdev_dax_get(): the
  * claim is exclusive and counted, and while it stands the driver's unbind

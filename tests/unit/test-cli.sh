@@ -315,6 +315,45 @@ if grep -q "write" <<< "$out"; then notok "busy: no write"; else ok "busy: no wr
 out=$("$dp" --root "$root" --config "$busy" apply --dry-run --force 2>&1); is "--force: exit 0" "$?" 0
 has "--force warns" "$out" "--force: switching although in use by pid 4242 (holder, mapped)"
 has "--force switches" "$out" "write new_id     dax3.0 > /sys/bus/dax/drivers/kmem/new_id"
+tofs=$(conf tofs.conf <<'EOF'
+[rule r]
+device = dax3.0
+mode = fsdev
+EOF
+)
+out=$("$dp" --root "$root" --config "$tofs" apply --dry-run --force 2>&1); is "devdax -> fsdev while mapped: --force does not override" "$?" 3
+is "  (fsdev_dax refuses it, and device_dax could not take it back)" "$(grep '^dax3.0: busy' <<< "$out")" "dax3.0: busy: /dev/dax3.0 is in use: pid 4242 (holder, mapped); not leaving devdax"
+# dax1.0 (system-ram) with a file still open from its devdax days (after a
+# forced switch): device_dax must not be bound under it; /dev/zero stands in
+read -r zmaj zmin <<< "$(stat -c '%t %T' /dev/zero)"
+echo "$((16#$zmaj)):$((16#$zmin))" > "$root/sys/bus/dax/devices/dax1.0/dev"
+ln -s /dev/zero "$root/dev/dax1.0"
+mkdir -p "$root/proc/4243/fd"
+echo stale > "$root/proc/4243/comm"
+ln -s /usr/bin/stale "$root/proc/4243/exe"
+ln -s /dev/zero "$root/proc/4243/fd/5"
+back=$(conf back.conf <<'EOF'
+[rule r]
+device = dax1.0
+mode = devdax
+EOF
+)
+out=$("$dp" --root "$root" --config "$back" status dax1.0); is "system-ram, its node still open, policy devdax: status exit 4" "$?" 4
+has "  status names the process" "$out" "dax1.0: busy: in use: pid 4243 (stale, open)"
+for force in "" --force; do
+	out=$("$dp" --root "$root" --config "$back" apply --dry-run $force dax1.0 2>&1); is "  apply ${force:-without --force}: exit 3" "$?" 3
+	has "  not binding device_dax under the open file" "$out" "dax1.0: busy: /dev/dax1.0 is still open from an earlier driver: pid 4243 (stale, open); not binding device_dax until it is closed"
+	if grep -q "write" <<< "$out"; then notok "  nothing written"; else ok "  nothing written"; fi
+done
+none=$(conf none.conf <<'EOF'
+[rule r]
+device = dax1.0
+mode = none
+EOF
+)
+out=$("$dp" --root "$root" --config "$none" apply --dry-run dax1.0 2>&1); is "  leaving system-ram for none is not held up by it" "$?" 0
+has "  (unbinds)" "$out" "write unbind     dax1.0 > /sys/bus/dax/drivers/kmem/unbind"
+rm -r "$root/proc/4243" "$root/dev/dax1.0"
 echo "7f0000000000-7f0040000000 rw-s 00000000 $null_fs $null_ino /srv/container/dev/dax (deleted)" > "$root/proc/4242/maps"
 out=$("$dp" --root "$root" --config "$busy" status); has "a mapping is told by filesystem and inode, not by name (a container's deleted node)" "$out" "dax3.0: busy: in use: pid 4242 (holder, mapped)"
 echo "7f0000000000-7f0040000000 rw-s 00000000 00:05 1234 /dev/dax3.0" > "$root/proc/4242/maps"
@@ -408,6 +447,30 @@ out=$(DAX_POLICY_TEST_FAIL=bind hooked --root "$root" --config "$ram2" apply dax
 is "unbound -> system-ram, bind fails: exit 3" "$?" 3
 has "  undone" "$out" "switching unbound -> system-ram undone, device is unbound"
 is "  the new_id written to kmem is scrubbed: no later probe binds it there" "$(drv kmem new_id)/$(drv kmem remove_id)" "dax2.0/dax2.0"
+
+# a forced switch whose new driver fails: device_dax is not bound again
+# under the file still open on the node (it would be miscounted)
+held=$(conf held.conf <<'EOF'
+[rule r]
+device = dax0.0
+mode = system-ram
+destroy-pmem-data = yes
+EOF
+)
+root=$(fixture mixed)
+echo "$((16#$rmaj)):$((16#$rmin))" > "$root/sys/bus/dax/devices/dax0.0/dev"
+mkdir -p "$root/proc/4242/fd" "$root/proc/1" "$root/dev"
+: > "$root/proc/1/mountinfo"
+echo holder > "$root/proc/4242/comm"
+ln -s /usr/bin/holder "$root/proc/4242/exe"
+ln -s /dev/null "$root/dev/dax0.0"
+ln -s /dev/null "$root/proc/4242/fd/3"
+out=$(DAX_POLICY_TEST_BUS=dax0.0 DAX_POLICY_TEST_BUS_IDS_ONLY=kmem DAX_POLICY_TEST_FAIL=new_id hooked --root "$root" --config "$held" apply --force dax0.0 2>&1)
+is "forced devdax -> system-ram, open, kmem's first new_id fails: exit 0" "$?" 0
+has "  device_dax is not bound again under the open file" "$out" "dax-policy: error: dax0.0: not binding device_dax again while /dev/dax0.0 is open; close it and apply again"
+is "  nothing written to device_dax's new_id or bind" "$(drv device_dax new_id)$(drv device_dax bind)" ""
+has "  the retry finds it unbound and finishes the change" "$out" "dax0.0: ok: unbound -> system-ram"
+is "  dax0.0 is kmem" "$(basename "$(readlink "$root/sys/bus/dax/devices/dax0.0/driver")")" kmem
 
 # A new_id attaches the driver to every unbound device it matches (6.12
 # matches kmem by device type): a device put in its mode earlier in the run,

@@ -3,6 +3,8 @@
 # dax1.0 (8.5G), 512 MiB each, so memory bound to node 1 lands in them.
 #  - a mapped devdax device is refused (busy, naming the process), the
 #    process keeps its data; --force switches it anyway;
+#  - a file left open by a forced switch: device_dax is not bound under it,
+#    --force or not, until it is closed;
 #  - memory pinned long-term cannot be offlined: the apply fails naming the
 #    block, every block offlined is online again, nothing else changed;
 #  - SIGKILL right after each step of a change: the next apply finishes it,
@@ -57,6 +59,28 @@ check "--force warns, naming the process" grep -q "switching although in use by 
 is "--force switched dax0.0 to kmem" "$(driver_of dax0.0)" kmem
 wait "$holder"; rc=$?
 is "the forced-out holder lost its mapping (SIGBUS)" "$rc" $((128 + 7))
+
+# --- 1b. a file left open by a forced switch ---------------------------------
+# device_dax's probe would initialise the node's cdev afresh under it (the
+# kernel then miscounts the file): not bound again until it is closed
+policy devdax devdax
+dax-policy apply >/dev/null; is "dax0.0 back in devdax" "$(driver_of dax0.0)" device_dax
+sleep 600 < /dev/dax0.0 &
+opener=$!
+policy system-ram devdax
+dax-policy apply --force >/dev/null 2>&1
+is "apply --force moves dax0.0, open, to kmem" "$(driver_of dax0.0)" kmem
+policy devdax devdax
+for force in "" --force; do
+	out=$(dax-policy apply $force 2>&1); rc=$?
+	is "apply ${force:-without --force} while the devdax file is still open exits 3" "$rc" 3
+	check "  naming the process" grep -q "dax0.0: busy: /dev/dax0.0 is still open from an earlier driver: pid $opener (sleep, open); not binding device_dax" <<< "$out"
+	is "  dax0.0 still kmem" "$(driver_of dax0.0)" kmem
+done
+kill "$opener"; wait "$opener" 2>/dev/null
+dax-policy apply >/dev/null; is "once it is closed, apply takes dax0.0 back to devdax" "$?" 0
+check "/dev/dax0.0 opens and maps under device_dax again" "$daxmap" write /dev/dax0.0 0x5a5a
+is "no warning in the kernel log" "$(kernel_trouble)" ""
 
 # --- 3. SIGKILL after each step ----------------------------------------------
 faults=0
