@@ -351,8 +351,10 @@ static void read_path(const struct facet_src *f, struct dax_device *d)
 /* the region's own id, where the dax_region directory says it */
 static void read_region(const struct facet_src *f, struct dax_device *d)
 {
+	int id;
+
 	if (sysroot_read_int(f->c, &d->region, "%s/../dax_region/id", f->dev) != 0)
-		sscanf(d->name, "dax%d.", &d->region);
+		dax_name_parse(d->name, &d->region, &id);
 }
 
 static void read_nodes(const struct facet_src *f, struct dax_device *d)
@@ -453,7 +455,8 @@ static int read_named(const struct dp_ctx *c, const struct snapshot *s,
 
 	memset(d, 0, sizeof(*d));
 	d->target_node = d->numa_node = -1;
-	if (!dax_name_valid(name) || !str_copy(d->name, sizeof(d->name), name))
+	if (!dax_name_parse(name, &d->region, &d->id) ||
+	    !str_copy(d->name, sizeof(d->name), name))
 		return -EINVAL;
 	if (!str_printf(dev, sizeof(dev), DAX_DEVICES "/%s", name))
 		return -ENAMETOOLONG;
@@ -462,8 +465,6 @@ static int read_named(const struct dp_ctx *c, const struct snapshot *s,
 			return -ENOENT;
 		d->instance = 0;
 	}
-	if (sscanf(name, "dax%d.%d", &d->region, &d->id) != 2)
-		return -EINVAL;
 
 	want = facets_needed(want);
 	/* Under --root a device's directory may lead out of it: nothing is

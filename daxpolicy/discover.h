@@ -27,6 +27,10 @@
 #include "values.h"
 
 #define DAX_NAME_MAX 32
+/* A device's canonical sysfs path: real ones are under 200 bytes (CXL's
+ * deepest); a longer one is a problem of that device. Kept short because
+ * every device record is copied a few times per run. */
+#define DAX_PATH_MAX 1024
 #define DAX_RANGES_MAX 16
 /* CXL memory devices one dax device's memory can be interleaved over */
 #define CXL_SERIALS_MAX 16
@@ -78,7 +82,7 @@ struct dax_device {
 	int numa_node;			/* node of the device itself (its region); -1 if none */
 	uint64_t align;			/* mapping alignment in bytes; 0 if unknown */
 	char uuid[UUID_STR_LEN + 1];	/* "" if no namespace/region uuid */
-	char path[PATH_MAX];		/* canonical sysfs path */
+	char path[DAX_PATH_MAX];	/* canonical sysfs path */
 	char driver[DRIVER_NAME_MAX];	/* "" when unbound */
 	enum dax_mode mode;		/* current mode */
 	struct dax_memory mem;

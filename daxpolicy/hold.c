@@ -117,12 +117,15 @@ int decided_load(const struct dp_ctx *c, struct decided *d)
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
 	while (fgets(line, sizeof(line), f)) {
-		char name[32];
+		char *sp = strchr(line, ' ');
 		uint64_t instance;
 
-		if (sscanf(line, "%31s %" SCNu64, name, &instance) != 2 || !dax_name_valid(name))
+		if (!sp)
 			continue;
-		if (decided_add(d, name, instance) != 0)
+		*sp = '\0';
+		if (!dax_name_valid(line) || !parse_u64(str_strip(sp + 1), &instance))
+			continue;
+		if (decided_add(d, line, instance) != 0)
 			break;
 	}
 	return 0;

@@ -50,11 +50,17 @@ static bool vpaths(const struct dp_ctx *c, char *live, size_t live_size, char *f
 	return str_printf(full, full_size, "%s%s", c->root, live);
 }
 
+/* One formatting pass: the root copied, the path formatted after it. */
 static bool vfull_path(const struct dp_ctx *c, char *full, size_t size, const char *fmt, va_list ap)
 {
-	char live[PATH_MAX];
+	size_t root = strlen(c->root);
+	int n;
 
-	return vpaths(c, live, sizeof(live), full, size, fmt, ap);
+	if (root >= size)
+		return false;
+	memcpy(full, c->root, root);
+	n = vsnprintf(full + root, size - root, fmt, ap);
+	return n >= 0 && (size_t)n < size - root;
 }
 
 bool sysroot_path(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
@@ -87,9 +93,26 @@ static int open_regular(const char *full, int flags)
 	return take_fd(&fd);
 }
 
-static int read_attr(const char *full, char *buf, size_t size)
+/*
+ * The live /sys holds only regular files, directories and links (no FIFO,
+ * no device node can be made there), and a read of a directory fails by
+ * itself: its attributes are read without open_regular()'s fstat, one
+ * system call of four per attribute. Anything else, and anything under
+ * --root, is checked.
+ */
+static int open_attr(const struct dp_ctx *c, const char *full)
 {
-	_cleanup_close_ int fd = open_regular(full, O_RDONLY);
+	int fd;
+
+	if (!sysroot_is_live(c) || !str_has_prefix(full, "/sys/"))
+		return open_regular(full, O_RDONLY);
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	return fd < 0 ? -errno : fd;
+}
+
+static int read_attr(const struct dp_ctx *c, const char *full, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open_attr(c, full);
 	ssize_t n;
 
 	if (fd < 0)
@@ -109,7 +132,7 @@ static int vread(const struct dp_ctx *c, char *buf, size_t size, const char *fmt
 
 	if (!vfull_path(c, full, sizeof(full), fmt, ap))
 		return -ENAMETOOLONG;
-	return read_attr(full, buf, size);
+	return read_attr(c, full, buf, size);
 }
 
 int sysroot_read(const struct dp_ctx *c, char *buf, size_t size, const char *fmt, ...)

@@ -155,21 +155,34 @@ void format_size(uint64_t bytes, char *buf, size_t size)
 		snprintf(buf, size, "%" PRIu64 "%c", v, units[u]);
 }
 
-bool dax_name_valid(const char *name)
+/* 1 to 9 decimal digits at *P (so no int overflows), stepping past them */
+static bool name_number(const char **p, int *out)
+{
+	int digits, v = 0;
+
+	for (digits = 0; isdigit((unsigned char)**p); (*p)++, digits++)
+		v = v * 10 + (**p - '0');
+	*out = v;
+	return digits > 0 && digits <= 9;
+}
+
+bool dax_name_parse(const char *name, int *region, int *id)
 {
 	const char *p = name;
-	int digits;
 
 	if (strncmp(p, "dax", 3) != 0)
 		return false;
 	p += 3;
-	for (digits = 0; isdigit((unsigned char)*p); p++)
-		digits++;
-	if (digits == 0 || digits > 9 || *p++ != '.')
+	if (!name_number(&p, region) || *p++ != '.')
 		return false;
-	for (digits = 0; isdigit((unsigned char)*p); p++)
-		digits++;
-	return digits > 0 && digits <= 9 && *p == '\0';
+	return name_number(&p, id) && *p == '\0';
+}
+
+bool dax_name_valid(const char *name)
+{
+	int region, id;
+
+	return dax_name_parse(name, &region, &id);
 }
 
 bool dax_name_normalize(const char *arg, char *out, size_t size)

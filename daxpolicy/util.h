@@ -47,6 +47,8 @@ void format_size(uint64_t bytes, char *buf, size_t size);
  * the bare name to out. Anything else (paths, "..", spaces) is refused, so a
  * name from the command line or from udev can never steer a path. */
 bool dax_name_valid(const char *name);
+/* The same, and its region and device numbers (daxREGION.ID). */
+bool dax_name_parse(const char *name, int *region, int *id);
 bool dax_name_normalize(const char *arg, char *out, size_t size);
 
 #endif

@@ -155,6 +155,17 @@ rm "$root/sys/devices/platform/hmem.1/dax1.0/align"; mkfifo "$root/sys/devices/p
 json=$(timeout 20 "$dp" --root "$root" --config "$pol" status --json)
 is "json: no numa_node or align file (older kernels): null" "$(jq -c '.devices[0] | [.numa_node, .align]' <<< "$json")" '[null,null]'
 is "  garbage, or a FIFO, in their place: null, no wait" "$(jq -c '.devices[1] | [.numa_node, .align, .target_node]' <<< "$json")" '[null,null,1]'
+# a canonical sysfs path over DAX_PATH_MAX (1024): that device's problem,
+# the others read as ever
+root=$(fixture mixed)
+deep=$root/sys/devices/platform/hmem.2
+for i in 1 2 3 4 5; do deep=$deep/$(printf 'd%.0s' $(seq 200)); done
+mkdir -p "$deep"
+mv "$root/sys/devices/platform/hmem.2/dax2.0" "$deep/"
+ln -sfn "../../../${deep#"$root/sys/"}/dax2.0" "$root/sys/bus/dax/devices/dax2.0"
+json=$("$dp" --root "$root" --config "$pol" status --json 2>/dev/null)
+is "a sysfs path of $((${#deep} - ${#root} + 7)) bytes: that device is unreadable, saying why" "$(jq -r '.devices[] | select(.chardev == "dax2.0") | .reason + ": " + .message' <<< "$json")" "unreadable: cannot resolve its sysfs path: File name too long"
+is "  the others are read" "$(jq -r '[.devices[] | select(.reason != "unreadable") | .chardev] | join(" ")' <<< "$json")" "dax0.0 dax1.0 dax3.0"
 # a size that is no whole number of K: in bytes, and its column widens
 root=$(fixture mixed)
 dev=$root/sys/devices/platform/hmem.2/dax2.0
@@ -396,6 +407,21 @@ EOF
 )
 	strace -f -qq -e trace=openat -o "$tmp/strace" "$dp" --root "$root" --config "$all" status >/dev/null 2>&1
 	is "  /proc is read once for all devices, not once per device" "$(grep -c "\"$root/proc\", .*O_DIRECTORY" "$tmp/strace")" 1
+	# the live /sys: an attribute is opened and read, no fstat between (sysfs
+	# has no FIFO or device node); under --root every file is checked
+	if [ -r /sys/devices/system/memory/block_size_bytes ]; then
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -qq -e trace=openat,read,fstat,newfstatat,statx \
+			-o "$tmp/strace" "$dp" --config "$all" status >/dev/null 2>&1
+		is "  live /sys: block_size_bytes opened, then read" \
+			"$(grep -A1 '"/sys/devices/system/memory/block_size_bytes"' "$tmp/strace" | sed -n '2s/(.*//p')" read
+		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -qq -e trace=openat,read,fstat,newfstatat,statx \
+			-o "$tmp/strace" "$dp" --root "$root" --config "$all" status >/dev/null 2>&1
+		is "  under --root: opened, then checked" \
+			"$(grep -A1 "\"$root/sys/devices/system/memory/block_size_bytes\"" "$tmp/strace" | sed -n '2s/(.*//p')" newfstatat
+	else
+		ok "# SKIP no live memory blocks: live /sys reads"
+		ok "# SKIP no live memory blocks: live /sys reads"
+	fi
 else
 	ok "# SKIP strace missing: /proc read once"
 fi
@@ -680,6 +706,20 @@ check_marker() { [ -e "$root/run/dax-policy/hold" ] && echo there || echo gone; 
 is "hold: the marker dax-policy@.service runs on is there" "$(check_marker)" there
 is "hold: devices already there are recorded as decided" "$(cut -d' ' -f1 "$root/run/dax-policy/decided" | tr '\n' ' ')" "dax0.0 dax1.0 dax2.0 dax3.0 "
 out=$("$dp" --root "$root" --config "$keep" status 2>&1); is "unbound before the hold, kept: not waiting (status 0)" "$?" 0
+# the decided file is never trusted: a line that is not exactly NAME
+# INSTANCE (decimal or 0x hex) is skipped, and its device waits
+cp "$root/run/dax-policy/decided" "$tmp/decided"
+inst=$(sed -n 's/^dax2\.0 //p' "$tmp/decided")
+for line in "dax2.0 ${inst}x" "dax2.0 -$inst" "dax2.0" "dax2.0	$inst" "dax2.00 $inst" "dax2.0 0x" \
+	"$(printf 'x%.0s' $(seq 130)) dax2.0 $inst"; do
+	{ grep -v '^dax2\.0 ' "$tmp/decided"; printf '%s\n' "$line"; } > "$root/run/dax-policy/decided"
+	"$dp" --root "$root" --config "$keep" status >/dev/null 2>&1; is "  decided line '${line:0:40}': dax2.0 waits (status 4)" "$?" 4
+done
+for line in "dax2.0  $inst" "dax2.0 $inst  " "dax2.0 $(printf '0x%x' "$inst")"; do
+	{ grep -v '^dax2\.0 ' "$tmp/decided"; printf '%s\n' "$line"; } > "$root/run/dax-policy/decided"
+	"$dp" --root "$root" --config "$keep" status >/dev/null 2>&1; is "  decided line '$line': dax2.0 decided (status 0)" "$?" 0
+done
+cp "$tmp/decided" "$root/run/dax-policy/decided"
 rm "$root/run/dax-policy/decided"	# as if dax2.0 appeared after the hold
 out=$("$dp" --root "$root" --config "$keep" status 2>&1); is "a new unbound device kept: status 4" "$?" 4
 has "  it waits" "$out" "dax2.0: drift: new, waiting for the policy: it gets the kernel's own choice"

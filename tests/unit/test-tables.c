@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The mode table, the config key table and the outcome kinds: every row
- * complete and consistent, the word lists messages are built from, and the
- * unit a journal entry names from the cgroup. */
+ * complete and consistent, the word lists messages are built from, the
+ * unit a journal entry names from the cgroup, and device names. */
 #include "journal.h"
 #include "keys.h"
 #include "mode.h"
@@ -225,8 +225,52 @@ static void test_unit_of_cgroup(void)
 	       "a unit longer than the buffer: none");
 }
 
+/* Device names: daxREGION.ID, each 1 to 9 decimal digits, nothing else. */
+static void test_dax_names(void)
+{
+	static const struct {
+		const char *name;
+		int region, id;	/* -1: not a device name */
+	} cases[] = {
+		{ "dax0.0", 0, 0 },
+		{ "dax12.345", 12, 345 },
+		{ "dax01.002", 1, 2 },
+		{ "dax999999999.999999999", 999999999, 999999999 },
+		{ "dax1234567890.0", -1, -1 },
+		{ "dax0.1234567890", -1, -1 },
+		{ "dax0x1.0", -1, -1 },
+		{ "dax-1.0", -1, -1 },
+		{ "dax+1.0", -1, -1 },
+		{ "dax 1.0", -1, -1 },
+		{ "dax1.", -1, -1 },
+		{ "dax.1", -1, -1 },
+		{ "dax1.0 ", -1, -1 },
+		{ "dax1.0.0", -1, -1 },
+		{ "Dax1.0", -1, -1 },
+		{ "dax1", -1, -1 },
+		{ "dax", -1, -1 },
+		{ "", -1, -1 },
+	};
+	char what[96];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int region = -7, id = -7;
+		bool ok = dax_name_parse(cases[i].name, &region, &id);
+
+		snprintf(what, sizeof(what), "name '%s': %s", cases[i].name,
+			 cases[i].region < 0 ? "not a device" : "region and id");
+		if (cases[i].region < 0)
+			tap_ok(!ok && !dax_name_valid(cases[i].name), what);
+		else
+			tap_ok(ok && dax_name_valid(cases[i].name) && region == cases[i].region &&
+				       id == cases[i].id,
+			       what);
+	}
+}
+
 int main(void)
 {
+	test_dax_names();
 	test_reasons();
 	test_modes();
 	test_keys();
