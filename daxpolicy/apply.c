@@ -43,6 +43,7 @@ struct change {
 	struct dax_memory old_mem;
 	bool held;			/* the old driver refused to let go (EBUSY) */
 	bool node_open;			/* forced out: /dev/daxX.Y still open */
+	bool left_unbound;		/* put back refused: device_dax under an open file */
 	bool overtaken;			/* another agent bound it between our unbind and bind */
 	char err[STEP_ERR_MAX];
 };
@@ -362,20 +363,27 @@ static bool leave_safely(const struct run *run, struct change *ch, const struct 
 	struct outcome *o = ch->o;
 	char who[HOLDERS_TEXT_MAX];
 
-	if (holders_any(h)) {
-		bool forceable = !h->mounts && may_bind_with_node_open(ch->want_driver);
+	/* out of devdax and fsdev only a file left open can hold the node; one
+	 * that cannot be told (no device number) is not taken for one */
+	bool stale_only = !mode_has_dev_node(ch->from);
+
+	if (h->n > 0 || h->mounts || (h->unknown && !stale_only)) {
+		bool node_ok = may_bind_with_node_open(ch->want_driver);
+		bool forceable = !h->mounts && node_ok;
 
 		holders_describe(h, who, sizeof(who));
 		if (!forceable || !run->force) {
 			outcome_set(o, REASON_IN_USE);
-			if (mode_has_dev_node(ch->from))
-				snprintf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s%s",
-					 d->name, who, mode_name(ch->from),
-					 forceable ? " (--force overrides)" : "");
-			else
+			if (stale_only)
 				snprintf(o->msg, sizeof(o->msg),
 					 "/dev/%s is still open from an earlier driver: %s; not binding %s until it is closed",
 					 d->name, who, ch->want_driver);
+			else	/* (who may fill most of it: the end is cut, not the start) */
+				str_printf(o->msg, sizeof(o->msg), "/dev/%s is in use: %s; not leaving %s%s%s",
+					 d->name, who, mode_name(ch->from),
+					 forceable ? " (--force overrides)" : "",
+					 h->mounts || node_ok ? "" :
+					 ": the new driver is not bound under an open file, --force or not");
 			return false;
 		}
 		log_warn(c, "%s: --force: switching although in use by %s", d->name, who);
@@ -452,10 +460,11 @@ static void put_back(const struct run *run, struct change *ch)
 		if (now[0])
 			leave_driver(c, d->name, now, ch->old_driver, err, sizeof(err));
 		if (ch->old_driver[0] && ch->node_open &&
-		    !may_bind_with_node_open(ch->old_driver))
-			log_error(c, "%s: not binding %s again while /dev/%s is open; close it and apply again",
+		    !may_bind_with_node_open(ch->old_driver)) {
+			ch->left_unbound = true;
+			log_error(c, "%s: not binding %s again while /dev/%s may be open; close it and apply again",
 				  d->name, ch->old_driver, d->name);
-		else if (ch->old_driver[0] &&
+		} else if (ch->old_driver[0] &&
 			 join_driver(c, d->name, ch->old_driver, err, sizeof(err)) != 0)
 			log_error(c, "%s: could not bind %s again: %s", d->name, ch->old_driver,
 				  err);
@@ -496,8 +505,15 @@ static void undo_change(const struct run *run, struct change *ch)
 		return;
 	}
 	outcome_set(o, REASON_FAILED);
-	snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s", ch->err,
-		 mode_name(ch->from), mode_name(ch->e->want), mode_name(ch->dev->mode));
+	if (ch->left_unbound)
+		str_printf(o->msg, sizeof(o->msg),
+			 "%s; switching %s -> %s stopped, device is %s: %s is not bound again while /dev/%s may be open",
+			 ch->err, mode_name(ch->from), mode_name(ch->e->want),
+			 mode_name(ch->dev->mode), ch->old_driver, ch->dev->name);
+	else
+		snprintf(o->msg, sizeof(o->msg), "%s; switching %s -> %s undone, device is %s",
+			 ch->err, mode_name(ch->from), mode_name(ch->e->want),
+			 mode_name(ch->dev->mode));
 }
 
 static void change_device(const struct run *run, const struct plan_entry *e, struct outcome *o,

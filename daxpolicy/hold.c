@@ -119,7 +119,14 @@ int decided_load(const struct dp_ctx *c, struct decided *d)
 	while (fgets(line, sizeof(line), f)) {
 		char *sp = strchr(line, ' ');
 		uint64_t instance;
+		int ch;
 
+		if (!strchr(line, '\n') && !feof(f)) {
+			/* longer than any line we write: skip the rest of it */
+			while ((ch = fgetc(f)) != EOF && ch != '\n')
+				;
+			continue;
+		}
 		if (!sp)
 			continue;
 		*sp = '\0';

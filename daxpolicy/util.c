@@ -161,7 +161,8 @@ static bool name_number(const char **p, int *out)
 	int digits, v = 0;
 
 	for (digits = 0; isdigit((unsigned char)**p); (*p)++, digits++)
-		v = v * 10 + (**p - '0');
+		if (digits < 9)
+			v = v * 10 + (**p - '0');
 	*out = v;
 	return digits > 0 && digits <= 9;
 }

@@ -333,7 +333,7 @@ mode = fsdev
 EOF
 )
 out=$("$dp" --root "$root" --config "$tofs" apply --dry-run --force 2>&1); is "devdax -> fsdev while mapped: --force does not override" "$?" 3
-is "  (fsdev_dax refuses it, and device_dax could not take it back)" "$(grep '^dax3.0: busy' <<< "$out")" "dax3.0: busy: /dev/dax3.0 is in use: pid 4242 (holder, mapped); not leaving devdax"
+is "  (fsdev_dax refuses it, and device_dax could not take it back)" "$(grep '^dax3.0: busy' <<< "$out")" "dax3.0: busy: /dev/dax3.0 is in use: pid 4242 (holder, mapped); not leaving devdax: the new driver is not bound under an open file, --force or not"
 # dax1.0 (system-ram) with a file still open from its devdax days (after a
 # forced switch): device_dax must not be bound under it; /dev/zero stands in
 read -r zmaj zmin <<< "$(stat -c '%t %T' /dev/zero)"
@@ -365,6 +365,9 @@ EOF
 out=$("$dp" --root "$root" --config "$none" apply --dry-run dax1.0 2>&1); is "  leaving system-ram for none is not held up by it" "$?" 0
 has "  (unbinds)" "$out" "write unbind     dax1.0 > /sys/bus/dax/drivers/kmem/unbind"
 rm -r "$root/proc/4243" "$root/dev/dax1.0"
+rm "$root/sys/bus/dax/devices/dax1.0/dev"
+out=$("$dp" --root "$root" --config "$back" apply --dry-run dax1.0 2>&1); is "  a number that cannot be read is not taken for an open file (out of system-ram)" "$?" 0
+has "  (binds device_dax)" "$out" "write bind       dax1.0 > /sys/bus/dax/drivers/device_dax/bind"
 echo "7f0000000000-7f0040000000 rw-s 00000000 $null_fs $null_ino /srv/container/dev/dax (deleted)" > "$root/proc/4242/maps"
 out=$("$dp" --root "$root" --config "$busy" status); has "a mapping is told by filesystem and inode, not by name (a container's deleted node)" "$out" "dax3.0: busy: in use: pid 4242 (holder, mapped)"
 echo "7f0000000000-7f0040000000 rw-s 00000000 00:05 1234 /dev/dax3.0" > "$root/proc/4242/maps"
@@ -493,7 +496,7 @@ ln -s /dev/null "$root/dev/dax0.0"
 ln -s /dev/null "$root/proc/4242/fd/3"
 out=$(DAX_POLICY_TEST_BUS=dax0.0 DAX_POLICY_TEST_BUS_IDS_ONLY=kmem DAX_POLICY_TEST_FAIL=new_id hooked --root "$root" --config "$held" apply --force dax0.0 2>&1)
 is "forced devdax -> system-ram, open, kmem's first new_id fails: exit 0" "$?" 0
-has "  device_dax is not bound again under the open file" "$out" "dax-policy: error: dax0.0: not binding device_dax again while /dev/dax0.0 is open; close it and apply again"
+has "  device_dax is not bound again under the open file" "$out" "dax-policy: error: dax0.0: not binding device_dax again while /dev/dax0.0 may be open; close it and apply again"
 is "  nothing written to device_dax's new_id or bind" "$(drv device_dax new_id)$(drv device_dax bind)" ""
 has "  the retry finds it unbound and finishes the change" "$out" "dax0.0: ok: unbound -> system-ram"
 is "  dax0.0 is kmem" "$(basename "$(readlink "$root/sys/bus/dax/devices/dax0.0/driver")")" kmem
