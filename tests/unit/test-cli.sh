@@ -479,13 +479,7 @@ is "  the new_id written to kmem is scrubbed: no later probe binds it there" "$(
 
 # a forced switch whose new driver fails: device_dax is not bound again
 # under the file still open on the node (it would be miscounted)
-held=$(conf held.conf <<'EOF'
-[rule r]
-device = dax0.0
-mode = system-ram
-destroy-pmem-data = yes
-EOF
-)
+held=$(sed 's/^device = dax3\.0$/device = dax0.0/' "$busy" | conf held.conf)
 root=$(fixture mixed)
 echo "$((16#$rmaj)):$((16#$rmin))" > "$root/sys/bus/dax/devices/dax0.0/dev"
 mkdir -p "$root/proc/4242/fd" "$root/proc/1" "$root/dev"
