@@ -363,11 +363,10 @@ static bool leave_safely(const struct run *run, struct change *ch, const struct 
 	struct outcome *o = ch->o;
 	char who[HOLDERS_TEXT_MAX];
 
-	/* out of devdax and fsdev only a file left open can hold the node; one
-	 * that cannot be told (no device number) is not taken for one */
+	/* out of devdax and fsdev only a file left open can hold the node */
 	bool stale_only = !mode_has_dev_node(ch->from);
 
-	if (h->n > 0 || h->mounts || (h->unknown && !stale_only)) {
+	if (holders_any(h)) {
 		bool node_ok = may_bind_with_node_open(ch->want_driver);
 		bool forceable = !h->mounts && node_ok;
 

@@ -367,6 +367,7 @@ has "  (unbinds)" "$out" "write unbind     dax1.0 > /sys/bus/dax/drivers/kmem/un
 rm -r "$root/proc/4243" "$root/dev/dax1.0"
 rm "$root/sys/bus/dax/devices/dax1.0/dev"
 out=$("$dp" --root "$root" --config "$back" apply --dry-run dax1.0 2>&1); is "  a number that cannot be read is not taken for an open file (out of system-ram)" "$?" 0
+is "  status agrees: drift, not busy" "$("$dp" --root "$root" --config "$back" status --json dax1.0 | jq -r '.devices[0] | .state + " " + .reason')" "drift wrong-mode"
 has "  (binds device_dax)" "$out" "write bind       dax1.0 > /sys/bus/dax/drivers/device_dax/bind"
 echo "7f0000000000-7f0040000000 rw-s 00000000 $null_fs $null_ino /srv/container/dev/dax (deleted)" > "$root/proc/4242/maps"
 out=$("$dp" --root "$root" --config "$busy" status); has "a mapping is told by filesystem and inode, not by name (a container's deleted node)" "$out" "dax3.0: busy: in use: pid 4242 (holder, mapped)"
