@@ -39,18 +39,8 @@ bool sysroot_is_live(const struct dp_ctx *c)
 	return c->root[0] == '\0';
 }
 
-/* The live-system path FMT names (into LIVE), and the same under the root. */
-static bool vpaths(const struct dp_ctx *c, char *live, size_t live_size, char *full,
-		   size_t full_size, const char *fmt, va_list ap)
-{
-	int n = vsnprintf(live, live_size, fmt, ap);
-
-	if (n < 0 || (size_t)n >= live_size)
-		return false;
-	return str_printf(full, full_size, "%s%s", c->root, live);
-}
-
-/* One formatting pass: the root copied, the path formatted after it. */
+/* One formatting pass: the root copied, the path formatted after it (the
+ * live system's path is what follows the root: live_part()). */
 static bool vfull_path(const struct dp_ctx *c, char *full, size_t size, const char *fmt, va_list ap)
 {
 	size_t root = strlen(c->root);
@@ -61,6 +51,12 @@ static bool vfull_path(const struct dp_ctx *c, char *full, size_t size, const ch
 	memcpy(full, c->root, root);
 	n = vsnprintf(full + root, size - root, fmt, ap);
 	return n >= 0 && (size_t)n < size - root;
+}
+
+/* The path, as on the live system, of FULL (made by vfull_path). */
+static const char *live_part(const struct dp_ctx *c, const char *full)
+{
+	return full + strlen(c->root);
 }
 
 bool sysroot_path(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
@@ -303,12 +299,13 @@ FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
 static int vwrite(const struct dp_ctx *c, enum verbosity level, const char *step, const char *value,
 		  const char *fmt, va_list ap)
 {
-	char live[PATH_MAX], full[PATH_MAX];
+	char full[PATH_MAX];
+	const char *live = live_part(c, full);
 	size_t len = strlen(value);
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
-	if (!vpaths(c, live, sizeof(live), full, sizeof(full), fmt, ap))
+	if (!vfull_path(c, full, sizeof(full), fmt, ap))
 		return -ENAMETOOLONG;
 	if (c->dry_run) {
 		print_dry_run(c, "  write %-10s %s > %s", step, value, live);
@@ -368,14 +365,15 @@ int sysroot_inode(const struct dp_ctx *c, uint64_t *ino, const char *fmt, ...)
 
 int sysroot_store(const struct dp_ctx *c, const char *content, const char *fmt, ...)
 {
-	char live[PATH_MAX], full[PATH_MAX], tmp[PATH_MAX + 8], *slash;
+	char full[PATH_MAX], tmp[PATH_MAX + 8], *slash;
+	const char *live = live_part(c, full);
 	size_t len = strlen(content);
 	_cleanup_close_ int fd = -1;
 	va_list ap;
 	bool ok;
 
 	va_start(ap, fmt);
-	ok = vpaths(c, live, sizeof(live), full, sizeof(full), fmt, ap);
+	ok = vfull_path(c, full, sizeof(full), fmt, ap);
 	va_end(ap);
 	if (!ok || !str_printf(tmp, sizeof(tmp), "%s.new", full))
 		return -ENAMETOOLONG;
