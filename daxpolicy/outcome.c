@@ -116,18 +116,18 @@ void holders_of_entries(const struct dp_ctx *c, const struct plan_entry *e, size
 {
 	_cleanup_free_ const struct dax_device **devs = calloc(n ? n : 1, sizeof(*devs));
 
-	if (!devs) {
+	if (devs) {
+		for (size_t i = 0; i < n; i++)
+			devs[i] = node_matters(&e[i]) ? &e[i].dev : NULL;
+		holders_scan(c, devs, n, out);
+	} else {
 		/* cannot look: every device that would change counts as held */
 		memset(out, 0, n * sizeof(*out));
 		for (size_t i = 0; i < n; i++)
-			out[i].unknown = node_matters(&e[i]) && mode_has_dev_node(e[i].dev.mode);
-		return;
+			out[i].unknown = node_matters(&e[i]);
 	}
-	for (size_t i = 0; i < n; i++)
-		devs[i] = node_matters(&e[i]) ? &e[i].dev : NULL;
-	holders_scan(c, devs, n, out);
 	/* out of devdax and fsdev only a file left open can hold the node: one
-	 * that cannot be looked for (no device number) is not taken for one */
+	 * that cannot be looked for is not taken for one */
 	for (size_t i = 0; i < n; i++)
 		if (!mode_has_dev_node(e[i].dev.mode))
 			out[i].unknown = false;
