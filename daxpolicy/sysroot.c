@@ -91,24 +91,24 @@ static int open_regular(const char *full, int flags)
 
 /*
  * The live /sys holds only regular files, directories and links (no FIFO,
- * no device node can be made there), and a read of a directory fails by
- * itself: its attributes are read without open_regular()'s fstat, one
- * system call of four per attribute. Anything else, and anything under
- * --root, is checked.
+ * no device node can be made there), and a directory cannot be opened for
+ * writing nor read: its attributes are opened without open_regular()'s
+ * fstat, one system call of four per attribute read or written. Anything
+ * else, and anything under --root, is checked.
  */
-static int open_attr(const struct dp_ctx *c, const char *full)
+static int open_attr(const struct dp_ctx *c, const char *full, int flags)
 {
 	int fd;
 
 	if (!sysroot_is_live(c) || !str_has_prefix(full, "/sys/"))
-		return open_regular(full, O_RDONLY);
-	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		return open_regular(full, flags);
+	fd = open(full, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	return fd < 0 ? -errno : fd;
 }
 
 static int read_attr(const struct dp_ctx *c, const char *full, char *buf, size_t size)
 {
-	_cleanup_close_ int fd = open_attr(c, full);
+	_cleanup_close_ int fd = open_attr(c, full, O_RDONLY);
 	ssize_t n;
 
 	if (fd < 0)
@@ -313,7 +313,7 @@ static int vwrite(const struct dp_ctx *c, enum verbosity level, const char *step
 	}
 	log_entry(c, level, &(const struct journal_fields){ .priority = LOG_DEBUG },
 		  "%s: write '%s' to %s", step, value, live);
-	fd = open_regular(full, O_WRONLY | O_TRUNC);
+	fd = open_attr(c, full, O_WRONLY | O_TRUNC);
 	if (fd < 0)
 		return fd;
 	n = write(fd, value, len);
