@@ -756,6 +756,15 @@ static int recheck(const struct run *run, const struct plan *plan, struct outcom
 	return moved;
 }
 
+/* Whether PLAN changes any device: only then is libdaxctl asked (verify). */
+static bool plan_changes(const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->e[i].action == ACT_CHANGE || plan->e[i].action == ACT_MEMORY)
+			return true;
+	return false;
+}
+
 /* Whether PLAN binds a driver to any device: only then can a new_id take others. */
 static bool plan_binds(const struct plan *plan)
 {
@@ -781,6 +790,9 @@ int apply_plan(const struct dp_ctx *c, const struct policy *p, const struct snap
 
 	if (!c->dry_run)
 		memory_auto_online_recover(c);
+	/* libdaxctl is asked after each change: loaded meanwhile */
+	if (!c->dry_run && sysroot_is_live(c) && plan_changes(plan))
+		daxctl_verifier_prefetch(&verifier);
 	failed = apply_entries(&run, plan->e, plan->n, out);
 	if (!c->dry_run && plan_binds(plan))
 		failed += recheck(&run, plan, out);

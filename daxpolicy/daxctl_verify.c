@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "daxctl_verify.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -69,12 +71,56 @@ static struct daxctl_dev *find_dev(const struct daxctl_api *dx, struct daxctl_ct
 	return NULL;
 }
 
+/* The library and a context: 0, or -errno with ERR saying why. */
+static int load(struct daxctl_verifier *v, char *err, size_t errlen)
+{
+	if (!v->api.new_ctx && daxctl_api_open(&v->api, err, errlen) != 0)
+		return -ENOENT;
+	if (!v->ctx)
+		v->ctx = open_ctx(&v->api);
+	return 0;	/* no context: the question says so */
+}
+
+static void *loader_main(void *arg)
+{
+	struct daxctl_verifier *v = arg;
+
+	v->load_rc = load(v, v->load_err, sizeof(v->load_err));
+	return NULL;
+}
+
+void daxctl_verifier_prefetch(struct daxctl_verifier *v)
+{
+	sigset_t all, old;
+
+	if (v->loading || v->api.new_ctx)
+		return;
+	/* every signal stays with the main thread: an offline's SIGALRM must
+	 * interrupt its write there, not land here */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	v->loading = pthread_create(&v->loader, NULL, loader_main, v) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Wait for the loader; what it found, as load() says. */
+static int loaded(struct daxctl_verifier *v, char *err, size_t errlen)
+{
+	if (!v->loading)
+		return 0;
+	pthread_join(v->loader, NULL);
+	v->loading = false;
+	if (v->load_rc)
+		snprintf(err, errlen, "%s", v->load_err);
+	return v->load_rc;
+}
+
 bool daxctl_verify(struct daxctl_verifier *v, const char *name, enum dax_mode want, char *why,
 		   size_t whylen)
 {
 	struct daxctl_dev *dev = NULL;
 
-	if (!v->api.new_ctx && daxctl_api_open(&v->api, why, whylen) != 0)
+	if (loaded(v, why, whylen) != 0 || load(v, why, whylen) != 0)
 		return false;
 	/* libdaxctl lists devices once per context: one made since needs a new one */
 	for (int fresh = 0; fresh < 2 && !dev; fresh++) {
@@ -98,6 +144,9 @@ bool daxctl_verify(struct daxctl_verifier *v, const char *name, enum dax_mode wa
 
 void daxctl_verifier_close(struct daxctl_verifier *v)
 {
+	char err[sizeof(v->load_err)];
+
+	loaded(v, err, sizeof(err));
 	if (v->ctx)
 		v->api.unref(v->ctx);
 	v->ctx = NULL;

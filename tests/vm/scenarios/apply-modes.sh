@@ -40,8 +40,25 @@ is "dry-run exits 0" "$rc" 0
 is "dry-run changed nothing (dax1.0)" "$(driver_of dax1.0)" device_dax
 check "dry-run lists the new_id write for dax1.0" grep -q 'dax1.0 > /sys/bus/dax/drivers/kmem/new_id' /tmp/dry.txt
 
-dax-policy apply; rc=$?
+strace -f -qq -o /tmp/apply.st -e trace=openat,newfstatat,fstat,write,rt_sigprocmask,clone,clone3 \
+	-e signal=none dax-policy apply; rc=$?
 is "apply exits 0" "$rc" 0
+# libdaxctl is loaded on a thread of its own while the changes run; the
+# thread blocks every signal (an offline's SIGALRM is the main thread's)
+main=$(grep -m1 '/etc/ld.so.cache' /tmp/apply.st | awk '{ print $1 }')
+lib=$(grep -m1 'libdaxctl.so.1"' /tmp/apply.st | awk '{ print $1 }')
+check "libdaxctl opened by another thread ($lib) than the main one ($main)" \
+	test -n "$lib" -a -n "$main" -a "$lib" != "$main"
+check "the main thread blocks every signal before starting it" \
+	grep -q "^$main *rt_sigprocmask(SIG_SETMASK, ~\[" /tmp/apply.st
+# a live sysfs attribute is written right after it is opened (no fstat)
+awk -v m="$main" '$1 != m { next }
+	fd != "" { if ($2 ~ "^write\\(" fd ",") ok++; else bad++; fd = "" }
+	/^[0-9]+ +openat\(AT_FDCWD, "\/sys\/.*O_WRONLY.* = [0-9]+$/ { fd = $NF }
+	END { print ok + 0, bad + 0 }' /tmp/apply.st > /tmp/writes.txt
+read -r wok wbad < /tmp/writes.txt
+check "sysfs writes seen ($wok)" test "$wok" -ge 3
+is "sysfs writes with a call between open and write" "$wbad" 0
 is "dax0.0 stays in device_dax" "$(driver_of dax0.0)" device_dax
 is "dax1.0 is bound to kmem" "$(driver_of dax1.0)" kmem
 is "dax1.0 memory online movable" "$(memory_state dax1.0)" "4/4 Movable"
