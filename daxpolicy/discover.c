@@ -231,10 +231,33 @@ static bool range_blocks(const struct dax_device *d, int r, uint64_t bs, uint64_
 	return true;
 }
 
+uint64_t dax_device_nblocks(const struct dax_device *d, uint64_t bs)
+{
+	uint64_t first, last, n = 0;
+
+	for (int r = 0; bs && r < d->nranges; r++)
+		if (range_blocks(d, r, bs, &first, &last))
+			n += last - first + 1;	/* < 2^52 / 16M per range */
+	return n;
+}
+
+/* The next block of L from index *I on, or with L NULL the next number
+ * from B on; false past LAST. */
+static bool next_block(const struct memblock_list *l, size_t *i, uint64_t *b, uint64_t last)
+{
+	if (l) {
+		if (*i >= l->n || l->v[*i] > last)
+			return false;
+		*b = l->v[(*i)++];
+		return true;
+	}
+	return *b <= last;
+}
+
 int dax_device_blocks(const struct dax_device *d, const struct memblock_list *l, uint64_t **out,
 		      size_t *n)
 {
-	uint64_t bs = d->mem.block_size, first, last, *v;
+	uint64_t bs = d->mem.block_size, first, last, b, *v;
 	size_t cap = 0;
 
 	*out = NULL;
@@ -242,9 +265,12 @@ int dax_device_blocks(const struct dax_device *d, const struct memblock_list *l,
 	if (!bs || d->problem[0])
 		return -ENODEV;
 	for (int r = 0; r < d->nranges; r++) {
+		size_t i;
+
 		if (!range_blocks(d, r, bs, &first, &last))
 			continue;
-		for (size_t i = memblock_lower_bound(l, first); i < l->n && l->v[i] <= last; i++) {
+		i = l ? memblock_lower_bound(l, first) : 0;
+		for (b = first; next_block(l, &i, &b, last); b++) {
 			if (*n == cap) {
 				size_t ncap = cap ? cap * 2 : 64;
 
@@ -258,7 +284,7 @@ int dax_device_blocks(const struct dax_device *d, const struct memblock_list *l,
 				*out = v;
 				cap = ncap;
 			}
-			(*out)[(*n)++] = l->v[i];
+			(*out)[(*n)++] = b;
 		}
 	}
 	return 0;
@@ -315,14 +341,19 @@ static void read_memory(const struct dp_ctx *c, const struct snapshot *s,
 	m->block_size = s->block_size;
 	if (!m->block_size || d->problem[0])
 		return;
+	/* by number (L NULL) only a few: ranges read again may be larger */
+	if (!l && dax_device_nblocks(d, m->block_size) > MEMBLOCK_BY_NUMBER_MAX)
+		l = &s->blocks;
 	for (int r = 0; r < d->nranges; r++) {
 		size_t i, seen = 0;
+		uint64_t b;
 
 		if (!range_blocks(d, r, m->block_size, &first, &last))
 			continue;
 		m->nblocks += (int)(last - first + 1); /* < 2^52 / 16M */
-		for (i = memblock_lower_bound(l, first); i < l->n && l->v[i] <= last; i++, seen++)
-			count_block(c, l->v[i], m);
+		i = l ? memblock_lower_bound(l, first) : 0;
+		for (b = first; next_block(l, &i, &b, last); b++, seen++)
+			count_block(c, b, m);	/* a block missing by number counts itself */
 		m->missing += (int)(last - first + 1 - seen);
 	}
 }
@@ -556,9 +587,12 @@ int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct da
 		      (bus_bound_driver(c, dev->name, driver, sizeof(driver)) == 0 &&
 		       mode_has_memory(mode_from_driver(driver)));
 
-	/* kmem adds (and removes) blocks as the device changes driver: listed
-	 * again only for a device whose memory is or was system RAM */
-	if (!memory || memblock_list(c, &now) != 0)
+	/* kmem adds (and removes) blocks as the device changes driver: read
+	 * again only for a device whose memory is or was system RAM; by
+	 * number when it has few, not by listing every block the machine has */
+	if (memory && dax_device_nblocks(dev, s->block_size) <= MEMBLOCK_BY_NUMBER_MAX)
+		l = NULL;
+	else if (!memory || memblock_list(c, &now) != 0)
 		l = &s->blocks;
 	if (refresh_same(c, s, l, dev))
 		return 0;

@@ -133,8 +133,11 @@ int discover_device(const struct dp_ctx *c, const struct snapshot *s, const char
 /* Read DEV again, in place, with the memory blocks that exist now (whole,
  * unless only its driver and memory can have changed). */
 int discover_refresh(const struct dp_ctx *c, const struct snapshot *s, struct dax_device *dev);
+/* How many whole blocks of BS bytes DEV's ranges hold, existing or not. */
+uint64_t dax_device_nblocks(const struct dax_device *dev, uint64_t bs);
 /* The memory blocks of L wholly inside DEV's ranges, in order (*OUT is
- * malloc'd). 0, or -ENODEV when DEV's ranges or block size are unknown. */
+ * malloc'd); with L NULL, every block number there, existing or not.
+ * 0, or -ENODEV when DEV's ranges or block size are unknown. */
 int dax_device_blocks(const struct dax_device *dev, const struct memblock_list *l, uint64_t **out,
 		      size_t *n);
 const struct dax_device *snapshot_find(const struct snapshot *s, const char *name);

@@ -20,6 +20,11 @@
 #define MEMBLOCK_SIZE_MAX (1ULL << 40)
 /* Most memoryN directories read: 512 TiB of 128 MiB blocks. */
 #define MEMBLOCKS_MAX (1u << 22)
+/* A device of at most this many blocks has them read by number (a missing
+ * one costs a failed open), not found by listing every block there is: the
+ * listing cost each change as much as the machine's memory, not the
+ * device's. Bounds the failed opens a device of made-up ranges costs. */
+#define MEMBLOCK_BY_NUMBER_MAX 256
 
 enum block_state {
 	BLOCK_MISSING,	/* no memoryN directory */

@@ -12,15 +12,20 @@
 #include <string.h>
 #include <sys/time.h>
 
-/* DEV's memory blocks that exist now (kmem adds them on bind), in order. */
+/* DEV's memory blocks (kmem adds them on bind), in order: by number for a
+ * device of few (a missing one is skipped by every caller, as its state
+ * says), else those that exist now. */
 static int device_blocks(const struct dp_ctx *c, const struct dax_device *d, uint64_t **out,
 			 size_t *n)
 {
 	_cleanup_(memblock_list_free) struct memblock_list now = { 0 };
-	int rc = memblock_list(c, &now);
+	int rc;
 
 	*out = NULL;
 	*n = 0;
+	if (dax_device_nblocks(d, d->mem.block_size) <= MEMBLOCK_BY_NUMBER_MAX)
+		return dax_device_blocks(d, NULL, out, n);
+	rc = memblock_list(c, &now);
 	return rc ? rc : dax_device_blocks(d, &now, out, n);
 }
 

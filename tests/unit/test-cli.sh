@@ -564,6 +564,30 @@ root=$(fixture mixed)
 out=$(DAX_POLICY_TEST_BUS= hooked -vv --root "$root" --config "$mem" apply dax1.0 2>&1)
 is "-vv: every memory block written" "$(grep -c "offline: write 'offline' to /sys/devices/system/memory/memory5[6-9]/state" <<< "$out")" 4
 
+# --- a device of few blocks has them read by number, not by listing every
+# block of the machine for each change ---
+if command -v strace >/dev/null; then
+	root=$(fixture mixed)
+	LD_PRELOAD=$hooks ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0 \
+		DAX_POLICY_TEST_BUS= strace -f -qq -e trace=openat -o "$tmp/strace" \
+		"$dp" --root "$root" --config "$mem" apply dax1.0 >/dev/null 2>&1
+	is "system-ram -> devdax: exit 0" "$?" 0
+	is "  the memory blocks listed once (the snapshot), not per step" \
+		"$(grep -c "\"$root/sys/devices/system/memory\", .*O_DIRECTORY" "$tmp/strace")" 1
+	is "  each of its blocks read, then written" \
+		"$(grep -c "\"$root/sys/devices/system/memory/memory5[6-9]/state\", O_WRONLY" "$tmp/strace")" 4
+else
+	ok "# SKIP strace missing: blocks by number"
+	ok "# SKIP strace missing: blocks by number"
+	ok "# SKIP strace missing: blocks by number"
+fi
+# a block gone (hot-removed) is skipped, by number as by listing
+root=$(fixture mixed)
+rm -r "$root/sys/devices/system/memory/memory58"
+out=$(DAX_POLICY_TEST_BUS= hooked -v --root "$root" --config "$mem" apply dax1.0 2>&1)
+is "a block missing: exit 0" "$?" 0
+has "  the three there offlined" "$out" "dax-policy: dax1.0: 3 memory blocks offlined"
+
 # --- progress of memory work: a line on a terminal, nothing on a pipe ---
 if command -v script >/dev/null; then
 	root=$(fixture mixed)
