@@ -171,7 +171,8 @@ round() {
 	policy devdax
 	dax-policy apply >/dev/null 2>&1
 	check "N=$n round $r: all devdax at the start" all_in device_dax $devs
-	echo "# N=$n round $r: $(nproc) vCPU, $series, $(cat $mem/block_size_bytes) block size"
+	echo "# N=$n round $r: $(nproc) vCPU, $series, $(cat $mem/block_size_bytes) block size," \
+		"root cache $(sed -n 's/.*daxtest\.rootcache=\([a-z]*\).*/\1/p' /proc/cmdline)"
 	# dax-policy and the baseline swap places every other round: which
 	# one follows the other (or the floor) is not always the same
 	if [ $((r % 2)) = 1 ] && [ -n "${DAXBENCH_BASELINE:-}" ]; then
