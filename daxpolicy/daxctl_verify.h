@@ -25,7 +25,7 @@ struct daxctl_verifier {
 	pthread_t loader;	/* daxctl_verifier_prefetch()'s thread */
 	bool loading;		/* that thread is not joined yet */
 	int load_rc;		/* what it found: 0, or -errno with load_err */
-	char load_err[128];
+	char load_err[256];
 };
 
 /*

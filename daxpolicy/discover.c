@@ -334,6 +334,7 @@ static void read_cxl_serials(const struct dp_ctx *c, struct dax_device *d)
 static void read_memory(const struct dp_ctx *c, const struct snapshot *s,
 			const struct memblock_list *l, struct dax_device *d)
 {
+	_cleanup_(memblock_list_free) struct memblock_list now = { 0 };
 	struct dax_memory *m = &d->mem;
 	uint64_t first, last;
 
@@ -341,9 +342,10 @@ static void read_memory(const struct dp_ctx *c, const struct snapshot *s,
 	m->block_size = s->block_size;
 	if (!m->block_size || d->problem[0])
 		return;
-	/* by number (L NULL) only a few: ranges read again may be larger */
+	/* by number (L NULL) only a few: ranges read again may have grown,
+	 * and kmem added their blocks since the snapshot's listing */
 	if (!l && dax_device_nblocks(d, m->block_size) > MEMBLOCK_BY_NUMBER_MAX)
-		l = &s->blocks;
+		l = memblock_list(c, &now) == 0 ? &now : &s->blocks;
 	for (int r = 0; r < d->nranges; r++) {
 		size_t i, seen = 0;
 		uint64_t b;
