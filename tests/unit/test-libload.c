@@ -36,6 +36,31 @@ static void test_verifier(void)
 	tap_ok(true, "closing a verifier whose library never opened");
 }
 
+/* Loaded on the loader thread: what it found is what the first question
+ * says; a verifier never asked is closed (its thread joined) all the same. */
+static void test_prefetch(void)
+{
+	struct daxctl_verifier v = { 0 };
+	char why[256] = "";
+
+	daxctl_verifier_prefetch(&v);
+	tap_ok(v.loading, "prefetch: the loader thread runs");
+	tap_ok(!daxctl_verify(&v, "dax0.0", MODE_DEVDAX, why, sizeof(why)),
+	       "  the first question waits for it: no");
+	tap_is_str(why, "libdaxctl.so.1 has no daxctl_dev_get_memory",
+		   "  with the reason the thread found");
+	tap_ok(!v.loading, "  the thread is joined");
+	why[0] = '\0';
+	tap_ok(!daxctl_verify(&v, "dax0.0", MODE_DEVDAX, why, sizeof(why)), "  asked again: no");
+	tap_is_str(why, "libdaxctl.so.1 has no daxctl_dev_get_memory", "  the same reason");
+	daxctl_verifier_close(&v);
+
+	v = (struct daxctl_verifier){ 0 };
+	daxctl_verifier_prefetch(&v);
+	daxctl_verifier_close(&v);
+	tap_ok(!v.loading && !v.ctx, "prefetched, never asked: closed, the thread joined");
+}
+
 static void test_kmod(void)
 {
 	struct kmod_api k;
@@ -50,6 +75,7 @@ int main(void)
 {
 	test_missing_function();
 	test_verifier();
+	test_prefetch();
 	test_kmod();
 	return tap_done();
 }

@@ -49,8 +49,12 @@ main=$(grep -m1 '/etc/ld.so.cache' /tmp/apply.st | awk '{ print $1 }')
 lib=$(grep -m1 'libdaxctl.so.1"' /tmp/apply.st | awk '{ print $1 }')
 check "libdaxctl opened by another thread ($lib) than the main one ($main)" \
 	test -n "$lib" -a -n "$main" -a "$lib" != "$main"
-check "the main thread blocks every signal before starting it" \
-	grep -q "^$main *rt_sigprocmask(SIG_SETMASK, ~\[" /tmp/apply.st
+# on the main thread: every signal blocked, the thread made, the mask put back
+is "the main thread blocks every signal while it starts it" "$(awk -v m="$main" '$1 != m { next }
+	st == 0 && /rt_sigprocmask\(SIG_SETMASK, ~\[/ { st = 1; next }
+	st == 1 && /clone3?\(/ { st = 2; next }
+	st == 2 && /rt_sigprocmask\(SIG_SETMASK, \[/ { st = 3 }
+	END { print st + 0 }' /tmp/apply.st)" 3
 # a live sysfs attribute is written right after it is opened (no fstat)
 awk -v m="$main" '$1 != m { next }
 	fd != "" { if ($2 ~ "^write\\(" fd ",") ok++; else bad++; fd = "" }
