@@ -98,6 +98,8 @@ per_device() {	# CMD DP: one process per device of $devs
 	dp-ram|dp-devdax) for d in $devs; do "$dp" apply "$d" || return 1; done ;;
 	dx-ram) for d in $devs; do daxctl reconfigure-device -m system-ram "$d" || return 1; done ;;
 	dx-devdax) for d in $devs; do daxctl reconfigure-device -m devdax --force "$d" || return 1; done ;;
+	fl-ram) for d in $devs; do "$floor" device_dax kmem "$d" || return 1; done ;;
+	fl-devdax) for d in $devs; do "$floor" kmem device_dax "$d" || return 1; done ;;
 	esac
 }
 
@@ -120,6 +122,10 @@ there_and_back() {
 		check "$tool: N=$n in $to" all_in "$drv" $devs
 		policy devdax
 		timed "$tool" "from-$to" "$n" "$(dp_of "$tool")" apply ;;
+	floor-each)	# what one process per device costs at the least
+		timed floor-each "to-$to" "$n" per_device fl-ram
+		check "floor per device: N=$n in $to" all_in "$drv" $devs
+		timed floor-each "from-$to" "$n" per_device fl-devdax ;;
 	daxctl-each)
 		timed daxctl-each "to-$to" "$n" per_device dx-ram
 		check "daxctl per device: N=$n in $to" all_in "$drv" $devs
@@ -182,7 +188,7 @@ round() {
 		each_dp=(dax-policy-each ${DAXBENCH_BASELINE:+baseline-each})
 	fi
 	tools=(floor daxctl "${dp[@]}")
-	[ -n "$each" ] && tools+=(daxctl-each "${each_dp[@]}")
+	[ -n "$each" ] && tools+=(floor-each daxctl-each "${each_dp[@]}")
 	for ((i = 0; i < ${#tools[@]}; i++)); do
 		there_and_back "${tools[(i + r) % ${#tools[@]}]}" system-ram "$n"
 	done
