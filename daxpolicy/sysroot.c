@@ -295,6 +295,30 @@ FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
 	return f;
 }
 
+/*
+ * Open FULL for a write under --root, where a tree may be made up: its
+ * directory must resolve inside the root, the file itself be no link
+ * (O_NOFOLLOW) and a regular file. Nothing is truncated before that is
+ * known: the caller cuts the file to what it wrote. A write through a
+ * link out of the tree would land on whatever file it names.
+ */
+static int open_in_root(const struct dp_ctx *c, const char *full)
+{
+	char dir[PATH_MAX], real[PATH_MAX], *slash;
+	size_t n = strlen(c->root);
+
+	if (!str_copy(dir, sizeof(dir), full))
+		return -ENAMETOOLONG;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (!realpath(dir, real))
+		return -errno;
+	if (strncmp(real, c->root, n) != 0 || (real[n] != '/' && real[n] != '\0'))
+		return -EXDEV;
+	return open_regular(full, O_WRONLY | O_NOFOLLOW);
+}
+
 /* Write VALUE to the attribute FMT names; traced from verbosity LEVEL on. */
 static int vwrite(const struct dp_ctx *c, enum verbosity level, const char *step, const char *value,
 		  const char *fmt, va_list ap)
@@ -313,13 +337,16 @@ static int vwrite(const struct dp_ctx *c, enum verbosity level, const char *step
 	}
 	log_entry(c, level, &(const struct journal_fields){ .priority = LOG_DEBUG },
 		  "%s: write '%s' to %s", step, value, live);
-	fd = open_attr(c, full, O_WRONLY | O_TRUNC);
+	fd = sysroot_is_live(c) ? open_attr(c, full, O_WRONLY | O_TRUNC) : open_in_root(c, full);
 	if (fd < 0)
 		return fd;
 	n = write(fd, value, len);
 	if (n < 0)
 		return -errno;
-	return (size_t)n != len ? -EIO : 0;
+	if ((size_t)n != len)
+		return -EIO;
+	/* under --root: what was there beyond it goes (sysfs has nothing to cut) */
+	return sysroot_is_live(c) || ftruncate(fd, (off_t)len) == 0 ? 0 : -errno;
 }
 
 int sysroot_write(const struct dp_ctx *c, const char *step, const char *value, const char *fmt, ...)

@@ -564,6 +564,32 @@ root=$(fixture mixed)
 out=$(DAX_POLICY_TEST_BUS= hooked -vv --root "$root" --config "$mem" apply dax1.0 2>&1)
 is "-vv: every memory block written" "$(grep -c "offline: write 'offline' to /sys/devices/system/memory/memory5[6-9]/state" <<< "$out")" 4
 
+# --- under --root, a write never leaves the tree through a link ---
+root=$(fixture mixed)
+printf 'precious\n' > "$tmp/victim"
+rm "$root/sys/bus/dax/drivers/kmem/unbind"
+ln -s "$tmp/victim" "$root/sys/bus/dax/drivers/kmem/unbind"
+out=$(DAX_POLICY_TEST_BUS= hooked --root "$root" --config "$mem" apply dax1.0 2>&1)
+is "kmem/unbind a link out of the tree: exit 3" "$?" 3
+has "  the write refused, named" "$out" "unbind from kmem failed: Too many levels of symbolic links"
+is "  the file it names untouched" "$(cat "$tmp/victim")" "precious"
+root=$(fixture mixed)
+mkdir -p "$tmp/elsewhere"
+cp -a "$root/sys/bus/dax/drivers/kmem/." "$tmp/elsewhere/"
+printf 'precious\n' > "$tmp/elsewhere/remove_id"
+rm -r "$root/sys/bus/dax/drivers/kmem"
+ln -s "$tmp/elsewhere" "$root/sys/bus/dax/drivers/kmem"
+out=$(DAX_POLICY_TEST_BUS= hooked --root "$root" --config "$mem" apply dax1.0 2>&1)
+is "the driver's directory a link out of the tree: exit 3" "$?" 3
+has "  the write refused, named" "$out" "remove_id on kmem failed: Invalid cross-device link"
+is "  the file there untouched" "$(cat "$tmp/elsewhere/remove_id")" "precious"
+rm -r "$tmp/elsewhere" "$tmp/victim"
+# a longer value before is cut to what was written, and only once it is written
+root=$(fixture mixed)
+printf 'a-much-longer-value-than-any\n' > "$root/sys/bus/dax/drivers/kmem/unbind"
+DAX_POLICY_TEST_BUS= hooked --root "$root" --config "$mem" apply dax1.0 >/dev/null 2>&1
+is "a step file holds exactly what was written" "$(cat "$root/sys/bus/dax/drivers/kmem/unbind")" "dax1.0"
+
 # --- a device of few blocks has them read by number, not by listing every
 # block of the machine for each change ---
 if command -v strace >/dev/null; then
