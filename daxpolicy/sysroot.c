@@ -231,6 +231,15 @@ int sysroot_link_name(const struct dp_ctx *c, char *out, size_t size, const char
 	return str_copy(out, size, base) ? 0 : -ENAMETOOLONG;
 }
 
+/* Whether REAL, a canonical path, is the root or under it: only if a '/'
+ * follows the root (/x/root is not in /x/ro). */
+static bool under_root(const struct dp_ctx *c, const char *real)
+{
+	size_t n = strlen(c->root);
+
+	return strncmp(real, c->root, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
 int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
 {
 	char full[PATH_MAX], real[PATH_MAX];
@@ -247,8 +256,7 @@ int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char
 		return -errno;
 	if (!n)
 		return str_copy(out, size, real) ? 0 : -ENAMETOOLONG;
-	/* under the root only if a '/' follows it: /x/root is not in /x/ro */
-	if (strncmp(real, c->root, n) != 0 || (real[n] != '/' && real[n] != '\0'))
+	if (!under_root(c, real))
 		return -EXDEV;
 	return str_copy(out, size, real[n] ? real + n : "/") ? 0 : -ENAMETOOLONG;
 }
@@ -305,7 +313,6 @@ FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
 static int open_in_root(const struct dp_ctx *c, const char *full)
 {
 	char dir[PATH_MAX], real[PATH_MAX], *slash;
-	size_t n = strlen(c->root);
 
 	if (!str_copy(dir, sizeof(dir), full))
 		return -ENAMETOOLONG;
@@ -314,7 +321,7 @@ static int open_in_root(const struct dp_ctx *c, const char *full)
 		*slash = '\0';
 	if (!realpath(dir, real))
 		return -errno;
-	if (strncmp(real, c->root, n) != 0 || (real[n] != '/' && real[n] != '\0'))
+	if (!under_root(c, real))
 		return -EXDEV;
 	return open_regular(full, O_WRONLY | O_NOFOLLOW);
 }
