@@ -81,11 +81,28 @@ static int load(struct daxctl_verifier *v, char *err, size_t errlen)
 	return 0;	/* no context: the question says so */
 }
 
+/*
+ * Have CTX list every device now. It reads each device of a region once,
+ * the first time that region's devices are asked for (about 20 calls a
+ * device, every device of the region even when one is asked about), and
+ * reads whether a device is enabled, and its memory, afresh each time it
+ * is asked: a listing made before a change serves the questions after it.
+ * A device made since is not in it; find_dev's second try lists again.
+ */
+static void list_devices(const struct daxctl_api *dx, struct daxctl_ctx *ctx)
+{
+	for (struct daxctl_region *region = dx->region_get_first(ctx); region;
+	     region = dx->region_get_next(region))
+		dx->dev_get_first(region);
+}
+
 static void *loader_main(void *arg)
 {
 	struct daxctl_verifier *v = arg;
 
 	v->load_rc = load(v, v->load_err, sizeof(v->load_err));
+	if (v->load_rc == 0 && v->ctx)
+		list_devices(&v->api, v->ctx);
 	return NULL;
 }
 

@@ -49,6 +49,12 @@ main=$(grep -m1 '/etc/ld.so.cache' /tmp/apply.st | awk '{ print $1 }')
 lib=$(grep -m1 'libdaxctl.so.1"' /tmp/apply.st | awk '{ print $1 }')
 check "libdaxctl opened by another thread ($lib) than the main one ($main)" \
 	test -n "$lib" -a -n "$main" -a "$lib" != "$main"
+# the thread also has libdaxctl list the devices (its reads: O_RDONLY|O_CLOEXEC),
+# so the main thread's questions after the change find them listed
+lsize='dax[0-9]+\.[0-9]+/size", O_RDONLY\|O_CLOEXEC\)'
+check "libdaxctl lists the devices on its thread ($(grep -E "^$lib .*$lsize" /tmp/apply.st | wc -l) sizes read)" \
+	grep -q -E "^$lib .*$lsize" /tmp/apply.st
+is "libdaxctl lists no device on the main thread" "$(grep -c -E "^$main .*$lsize" /tmp/apply.st)" 0
 # on the main thread: every signal blocked, the thread made, the mask put back
 is "the main thread blocks every signal while it starts it" "$(awk -v m="$main" '$1 != m { next }
 	st == 0 && /rt_sigprocmask\(SIG_SETMASK, ~\[/ { st = 1; next }
