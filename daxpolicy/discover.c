@@ -369,9 +369,25 @@ struct facet_src {
 	const char *dev;		/* /sys/bus/dax/devices/daxX.Y */
 };
 
+/*
+ * The device's own directory. On the live /sys the bus's link names it, and
+ * the kernel's links lead through directories only: one readlink, where
+ * realpath reads each part of the path as a link (ten calls a device).
+ * Under --root, or should the link say anything else, realpath.
+ */
+static int device_dir(const struct facet_src *f, char *out, size_t size)
+{
+	char target[PATH_MAX];
+
+	if (sysroot_is_live(f->c) && sysroot_readlink(f->c, target, sizeof(target), "%s", f->dev) == 0 &&
+	    path_follow_link(out, size, f->dev, target) && str_has_prefix(out, "/sys/devices/"))
+		return 0;
+	return sysroot_canonical(f->c, out, size, "%s", f->dev);
+}
+
 static void read_path(const struct facet_src *f, struct dax_device *d)
 {
-	int rc = sysroot_canonical(f->c, d->path, sizeof(d->path), "%s", f->dev);
+	int rc = device_dir(f, d->path, sizeof(d->path));
 
 	if (rc == -EXDEV)
 		set_problem(d, "its sysfs directory is outside --root");

@@ -52,6 +52,38 @@ bool str_has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+bool path_follow_link(char *out, size_t size, const char *link, const char *target)
+{
+	size_t len;
+
+	if (link[0] != '/' || !str_copy(out, size, target[0] == '/' ? "" : link))
+		return false;
+	if (target[0] != '/')
+		*strrchr(out, '/') = '\0';	/* the link's own name off: its directory */
+	len = strlen(out);	/* each part below brings its own slash */
+	for (const char *p = target; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)	/* the slash before it too; "/.." stays "/" */
+				len--;
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			if (len + 1 + n >= size)
+				return false;
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		out[len] = '\0';
+		p += n + (p[n] == '/');
+	}
+	if (!len)
+		return str_copy(out, size, "/");
+	return true;
+}
+
 void words_join(char *buf, size_t size, const char *const *words, size_t n)
 {
 	size_t used = 0;

@@ -123,8 +123,38 @@ static void test_hostile(void)
 #define PMEM "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region3/dax3.0/dax3.0"
 #define PMEM_UUID "805f67b9-154a-45ae-b7c6-02f58b6fb349"
 
+/* A link's target by its text (the live /sys's device links) */
+static void test_follow_link(void)
+{
+	static const struct {
+		const char *link, *target, *want;
+	} cases[] = {
+		{ "/sys/bus/dax/devices/dax0.1", "../../../devices/platform/hmem.0/dax0.1",
+		  "/sys/devices/platform/hmem.0/dax0.1" },
+		{ "/a/b/c", "./d/./e/", "/a/b/d/e" },
+		{ "/a/b/c", "d//e", "/a/b/d/e" },
+		{ "/a/b", "/x/../y", "/y" },
+		{ "/a/b", "../../../..", "/" },
+		{ "/l", "t", "/t" },
+		{ "/l", "/", "/" },
+	};
+	char out[64], what[160];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool ok = path_follow_link(out, sizeof(out), cases[i].link, cases[i].target);
+
+		snprintf(what, sizeof(what), "link %s -> %s: leads to %s", cases[i].link,
+			 cases[i].target, cases[i].want);
+		tap_is_str(ok ? out : "(refused)", cases[i].want, what);
+	}
+	tap_ok(!path_follow_link(out, 12, "/sys/bus/x", "../devices/abc"),
+	       "a result longer than the buffer: refused");
+	tap_ok(!path_follow_link(out, sizeof(out), "bus/x", "../y"), "a relative link: refused");
+}
+
 int main(void)
 {
+	test_follow_link();
 	static const struct expect devdax[] = {
 		{ "dax0.0", 0, 512 << 20, 1, 0x180000000ULL, "", HMEM(0), "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },
 		{ "dax1.0", 1, 512 << 20, 1, 0x1c0000000ULL, "", HMEM(1), "device_dax", MODE_DEVDAX, 0, 0, 0, 0 },

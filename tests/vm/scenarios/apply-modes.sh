@@ -40,7 +40,7 @@ is "dry-run exits 0" "$rc" 0
 is "dry-run changed nothing (dax1.0)" "$(driver_of dax1.0)" device_dax
 check "dry-run lists the new_id write for dax1.0" grep -q 'dax1.0 > /sys/bus/dax/drivers/kmem/new_id' /tmp/dry.txt
 
-strace -f -qq -o /tmp/apply.st -e trace=openat,newfstatat,fstat,write,rt_sigprocmask,clone,clone3 \
+strace -f -qq -o /tmp/apply.st -e trace=openat,newfstatat,fstat,write,readlink,rt_sigprocmask,clone,clone3 \
 	-e signal=none dax-policy apply; rc=$?
 is "apply exits 0" "$rc" 0
 # libdaxctl is loaded on a thread of its own while the changes run; the
@@ -55,6 +55,12 @@ lsize='dax[0-9]+\.[0-9]+/size", O_RDONLY\|O_CLOEXEC\)'
 check "libdaxctl lists the devices on its thread ($(grep -E "^$lib .*$lsize" /tmp/apply.st | wc -l) sizes read)" \
 	grep -q -E "^$lib .*$lsize" /tmp/apply.st
 is "libdaxctl lists no device on the main thread" "$(grep -c -E "^$main .*$lsize" /tmp/apply.st)" 0
+# a device read whole finds its directory by its bus link alone, not by
+# realpath, which reads each part of the path as a link
+is "the main thread reads no part of the bus's path as a link" \
+	"$(grep -c -E "^$main +readlink\(\"/sys/bus/dax/devices\"" /tmp/apply.st)" 0
+check "  it reads the devices' links ($(grep -c -E "^$main +readlink\(\"/sys/bus/dax/devices/dax[0-9.]+\"" /tmp/apply.st))" \
+	grep -q -E "^$main +readlink\(\"/sys/bus/dax/devices/dax[0-9.]+\"" /tmp/apply.st
 # on the main thread: every signal blocked, the thread made, the mask put back
 is "the main thread blocks every signal while it starts it" "$(awk -v m="$main" '$1 != m { next }
 	st == 0 && /rt_sigprocmask\(SIG_SETMASK, ~\[/ { st = 1; next }
