@@ -19,6 +19,9 @@ void snapshot_free(struct snapshot *s)
 	free(s->devs);
 	decided_free(&s->decided);
 	memblock_list_free(&s->blocks);
+	if (s->cxl)
+		free(s->cxl->v);
+	free(s->cxl);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -290,47 +293,87 @@ int dax_device_blocks(const struct dax_device *d, const struct memblock_list *l,
 	return 0;
 }
 
-/* Count the device's blocks: only those that exist are read, so the cost
- * is what the machine has, whatever the ranges claim. */
+static void cxl_spans_free(struct cxl_spans *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The CXL regions whose range can be read, into L (none without a CXL
+ * bus). 0, or -ENOMEM with L empty and not listed. */
+static int list_cxl_spans(const struct dp_ctx *c, struct cxl_spans *l)
+{
+	_cleanup_closedir_ DIR *dir = sysroot_opendir(c, CXL_DEVICES);
+	size_t cap = 0;
+	struct dirent *de;
+
+	cxl_spans_free(l);
+	l->listed = true;
+	while (dir && (de = readdir(dir))) {
+		struct cxl_span span = { 0 };
+
+		if (strncmp(de->d_name, "region", 6) != 0 ||
+		    !str_copy(span.name, sizeof(span.name), de->d_name) ||
+		    sysroot_read_u64(c, &span.start, CXL_DEVICES "/%s/resource", de->d_name) != 0 ||
+		    sysroot_read_u64(c, &span.size, CXL_DEVICES "/%s/size", de->d_name) != 0)
+			continue;
+		if (l->n == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct cxl_span *nv = realloc(l->v, ncap * sizeof(*nv));
+
+			if (!nv) {
+				cxl_spans_free(l);
+				return -ENOMEM;
+			}
+			l->v = nv;
+			cap = ncap;
+		}
+		l->v[l->n++] = span;
+	}
+	return 0;
+}
+
 /*
  * The serial numbers of the CXL memory devices under DEV's memory: the CXL
  * region whose address range holds it, that region's targets (endpoint
  * decoders), the memory device of each decoder's port. Unlike region and
  * dax device names, serials stay when regions are made again.
  */
-static void read_cxl_serials(const struct dp_ctx *c, struct dax_device *d)
+static void read_cxl_serials(const struct dp_ctx *c, const struct snapshot *s,
+			     struct dax_device *d)
 {
-	_cleanup_closedir_ DIR *dir = NULL;
-	struct dirent *de;
+	_cleanup_(cxl_spans_free) struct cxl_spans own = { 0 };
+	struct cxl_spans *spans = s->cxl ? s->cxl : &own;
+	const struct cxl_span *region = NULL;
 
 	d->ncxl = 0;
-	if (!d->nranges || !(dir = sysroot_opendir(c, CXL_DEVICES)))
+	if (!d->nranges)
 		return;
-	while ((de = readdir(dir))) {
-		uint64_t start, size;
+	if (!spans->listed && list_cxl_spans(c, spans) != 0) {
+		set_problem(d, "cannot list the CXL regions: %s", strerror(ENOMEM));
+		return;
+	}
+	for (size_t i = 0; i < spans->n && !region; i++)
+		if (d->ranges[0].start >= spans->v[i].start &&
+		    d->ranges[0].start - spans->v[i].start < spans->v[i].size)
+			region = &spans->v[i];
+	for (int t = 0; region && t < CXL_SERIALS_MAX && d->ncxl < CXL_SERIALS_MAX; t++) {
+		char decoder[64], port[PATH_MAX], mem[64];
+		uint64_t serial;
 
-		if (strncmp(de->d_name, "region", 6) != 0 ||
-		    sysroot_read_u64(c, &start, CXL_DEVICES "/%s/resource", de->d_name) != 0 ||
-		    sysroot_read_u64(c, &size, CXL_DEVICES "/%s/size", de->d_name) != 0 ||
-		    d->ranges[0].start < start || d->ranges[0].start - start >= size)
+		if (sysroot_read(c, decoder, sizeof(decoder), CXL_DEVICES "/%s/target%d",
+				 region->name, t) != 0 || !decoder[0])
+			break;
+		if (sysroot_canonical(c, port, sizeof(port), CXL_DEVICES "/%s/..", decoder) ||
+		    sysroot_link_name(c, mem, sizeof(mem), "%s/uport", port) ||
+		    sysroot_read_u64(c, &serial, CXL_DEVICES "/%s/serial", mem))
 			continue;
-		for (int t = 0; t < CXL_SERIALS_MAX && d->ncxl < CXL_SERIALS_MAX; t++) {
-			char decoder[64], port[PATH_MAX], mem[64];
-			uint64_t serial;
-
-			if (sysroot_read(c, decoder, sizeof(decoder), CXL_DEVICES "/%s/target%d",
-					 de->d_name, t) != 0 || !decoder[0])
-				break;
-			if (sysroot_canonical(c, port, sizeof(port), CXL_DEVICES "/%s/..", decoder) ||
-			    sysroot_link_name(c, mem, sizeof(mem), "%s/uport", port) ||
-			    sysroot_read_u64(c, &serial, CXL_DEVICES "/%s/serial", mem))
-				continue;
-			d->cxl_serial[d->ncxl++] = serial;
-		}
-		return;
+		d->cxl_serial[d->ncxl++] = serial;
 	}
 }
 
+/* Count the device's blocks: only those that exist are read, so the cost
+ * is what the machine has, whatever the ranges claim. */
 static void read_memory(const struct dp_ctx *c, const struct snapshot *s,
 			const struct memblock_list *l, struct dax_device *d)
 {
@@ -449,7 +492,7 @@ static void read_memory_state(const struct facet_src *f, struct dax_device *d)
 
 static void read_cxl(const struct facet_src *f, struct dax_device *d)
 {
-	read_cxl_serials(f->c, d);
+	read_cxl_serials(f->c, f->s, d);
 }
 
 /* In the order they are read: the first problem found is the one kept. */
@@ -651,6 +694,7 @@ static void begin_snapshot(const struct dp_ctx *c, struct snapshot *s)
 	int rc;
 
 	memset(s, 0, sizeof(*s));
+	s->cxl = calloc(1, sizeof(*s->cxl));
 	s->block_size = memblock_size(c, s->block_problem, sizeof(s->block_problem));
 	rc = memblock_list(c, &s->blocks);
 	if (rc && s->block_size) {

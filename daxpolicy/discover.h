@@ -98,6 +98,20 @@ struct dax_device {
 	char problem[DAX_PROBLEM_MAX];
 };
 
+/* The address range of each CXL region, for finding the region under a
+ * device's memory: listed once for a snapshot, by the first device whose
+ * CXL serials are read (each device listed them all, two reads a region). */
+struct cxl_span {
+	char name[64];		/* regionN */
+	uint64_t start, size;
+};
+
+struct cxl_spans {
+	struct cxl_span *v;
+	size_t n;
+	bool listed;
+};
+
 struct snapshot {
 	struct dax_device *devs;
 	size_t n, cap;
@@ -109,6 +123,7 @@ struct snapshot {
 	bool held;			/* new devices wait for the policy (hold.h) */
 	struct decided decided;		/* devices decided for so far */
 	bool partial;			/* only the devices named were read */
+	struct cxl_spans *cxl;		/* filled on first use; NULL: listed each time */
 };
 
 void snapshot_free(struct snapshot *s);

@@ -1373,6 +1373,46 @@ else
 	ok "# SKIP set, unset, import-daxctl (built with another sysconfdir)"
 fi
 
+# --- CXL: a rule on cxl-serial; the regions are listed once, not per device ---
+root=$(fixture devdax)
+cxl=$root/sys/bus/cxl/devices
+ep=$root/sys/devices/cxl/root0/port1/endpoint5
+mkdir -p "$cxl/region0" "$cxl/region1" "$cxl/region2" "$ep/decoder5.0" "$root/sys/devices/cxl/mem0"
+# region0 holds dax1.0 (0x1c0000000, 512 MiB); the others hold no device
+printf '0x1c0000000\n' > "$cxl/region0/resource"; printf '536870912\n' > "$cxl/region0/size"
+printf 'decoder5.0\n' > "$cxl/region0/target0"
+printf '0x400000000\n' > "$cxl/region1/resource"; printf '268435456\n' > "$cxl/region1/size"
+printf '0x500000000\n' > "$cxl/region2/resource"; printf '268435456\n' > "$cxl/region2/size"
+ln -s ../../../devices/cxl/root0/port1/endpoint5/decoder5.0 "$cxl/decoder5.0"
+ln -s ../../../mem0 "$ep/uport"
+ln -s ../../../devices/cxl/mem0 "$cxl/mem0"
+printf '0x1234\n' > "$root/sys/devices/cxl/mem0/serial"
+cxlconf=$(conf cxl.conf <<'EOF'
+[defaults]
+mode = devdax
+
+[rule cxl]
+cxl-serial = 0x1234
+mode = none
+EOF
+)
+traced --root "$root" --config "$cxlconf" apply --dry-run
+out=$("$dp" --root "$root" --config "$cxlconf" apply --dry-run 2>&1)
+is "a rule on a CXL memory device's serial: dry-run exits 0" "$?" 0
+has "  the device on it would go" "$out" "dax1.0: drift: would switch devdax -> unbound"
+is "  no other device" "$(grep -c 'would switch' <<< "$out")" 1
+is "  every region's range read once for the 4 devices" \
+	"$(grep -cE 'cxl/devices/region[0-9]/(resource|size)"' "$tmp/trace")" 6
+is "  the regions listed once" "$(grep -cE 'openat\(.*cxl/devices", ' "$tmp/trace")" 1
+out=$("$dp" --root "$root" --config "$cxlconf" explain dax1.0 2>&1)
+has "  explain: the rule matched" "$out" "rule cxl ($cxlconf:4): matches -> mode unbound"
+out=$("$dp" --root "$root" --config "$cxlconf" explain dax0.0 2>&1)
+has "  explain dax0.0: not on CXL memory" "$out" "no match: not on CXL memory (no CXL region holds it)"
+printf '0x9999\n' > "$root/sys/devices/cxl/mem0/serial"
+out=$("$dp" --root "$root" --config "$cxlconf" explain dax1.0 2>&1)
+has "  another serial: no match, naming the one it is on" "$out" "no match"
+has "  (its serial)" "$out" "0x9999"
+
 # --- bash completion: commands, their words and options ---
 # (bash-completion's _init_completion stood in for: it need not be installed)
 comp() {
