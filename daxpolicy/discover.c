@@ -299,6 +299,16 @@ static void cxl_spans_free(struct cxl_spans *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Under --root a directory of the CXL bus may lead out of the tree (a
+ * fake one's link): nothing is read through one that does. */
+static bool cxl_dir_in_root(const struct dp_ctx *c, const char *name)
+{
+	char real[PATH_MAX];
+
+	return sysroot_is_live(c) ||
+	       sysroot_canonical(c, real, sizeof(real), CXL_DEVICES "/%s", name) == 0;
+}
+
 /* The CXL regions whose range can be read, into L (none without a CXL
  * bus). 0, or -ENOMEM with L empty and not listed. */
 static int list_cxl_spans(const struct dp_ctx *c, struct cxl_spans *l)
@@ -314,6 +324,7 @@ static int list_cxl_spans(const struct dp_ctx *c, struct cxl_spans *l)
 
 		if (strncmp(de->d_name, "region", 6) != 0 ||
 		    !str_copy(span.name, sizeof(span.name), de->d_name) ||
+		    !cxl_dir_in_root(c, de->d_name) ||
 		    sysroot_read_u64(c, &span.start, CXL_DEVICES "/%s/resource", de->d_name) != 0 ||
 		    sysroot_read_u64(c, &span.size, CXL_DEVICES "/%s/size", de->d_name) != 0)
 			continue;
@@ -366,6 +377,7 @@ static void read_cxl_serials(const struct dp_ctx *c, const struct snapshot *s,
 			break;
 		if (sysroot_canonical(c, port, sizeof(port), CXL_DEVICES "/%s/..", decoder) ||
 		    sysroot_link_name(c, mem, sizeof(mem), "%s/uport", port) ||
+		    !cxl_dir_in_root(c, mem) ||
 		    sysroot_read_u64(c, &serial, CXL_DEVICES "/%s/serial", mem))
 			continue;
 		d->cxl_serial[d->ncxl++] = serial;

@@ -102,7 +102,7 @@ struct dax_device {
  * device's memory: listed once for a snapshot, by the first device whose
  * CXL serials are read (each device listed them all, two reads a region). */
 struct cxl_span {
-	char name[64];		/* regionN */
+	char name[NAME_MAX + 1];	/* regionN */
 	uint64_t start, size;
 };
 
@@ -123,7 +123,9 @@ struct snapshot {
 	bool held;			/* new devices wait for the policy (hold.h) */
 	struct decided decided;		/* devices decided for so far */
 	bool partial;			/* only the devices named were read */
-	struct cxl_spans *cxl;		/* filled on first use; NULL: listed each time */
+	/* the one part filled after the snapshot is made, by the first device
+	 * that needs it (one thread reads devices); NULL: listed each time */
+	struct cxl_spans *cxl;
 };
 
 void snapshot_free(struct snapshot *s);

@@ -1413,6 +1413,26 @@ out=$("$dp" --root "$root" --config "$cxlconf" explain dax1.0 2>&1)
 has "  another serial: no match, naming the one it is on" "$out" "no match"
 has "  (its serial)" "$out" "0x9999"
 
+# under --root, a region or memory device whose directory leads out of the tree is not read
+printf '0x1234\n' > "$root/sys/devices/cxl/mem0/serial"
+outside=$tmp/outside-cxl
+rm -rf "$outside"; mkdir -p "$outside"
+mv "$cxl/region0" "$outside/region0"
+ln -s "$outside/region0" "$cxl/region0"
+out=$("$dp" --root "$root" --config "$cxlconf" apply --dry-run 2>&1)
+is "  a region linked out of the tree: not read, no device would go" "$(grep -c 'would switch' <<< "$out")" 0
+rm "$cxl/region0"; mv "$outside/region0" "$cxl/region0"
+mv "$root/sys/devices/cxl/mem0" "$outside/mem0"
+rm "$cxl/mem0"; ln -s "$outside/mem0" "$cxl/mem0"
+out=$("$dp" --root "$root" --config "$cxlconf" apply --dry-run 2>&1)
+is "  a memory device linked out of the tree: its serial not read" "$(grep -c 'would switch' <<< "$out")" 0
+rm "$cxl/mem0"; mv "$outside/mem0" "$root/sys/devices/cxl/mem0"; ln -s ../../../devices/cxl/mem0 "$cxl/mem0"
+# a region of a long name (no kernel's, but a name): found all the same
+long=region$(printf 'a%.0s' {1..70})
+mv "$cxl/region0" "$cxl/$long"
+out=$("$dp" --root "$root" --config "$cxlconf" apply --dry-run 2>&1)
+has "  a region of a 76-character name: its device would go" "$out" "dax1.0: drift: would switch devdax -> unbound"
+
 # --- bash completion: commands, their words and options ---
 # (bash-completion's _init_completion stood in for: it need not be installed)
 comp() {
