@@ -17,9 +17,10 @@ bool str_printf(char *dst, size_t size, const char *fmt, ...)
 /* Strip leading and trailing white space in place; returns the start. */
 char *str_strip(char *s);
 bool str_has_prefix(const char *s, const char *prefix);
-/* Where the symlink at LINK (absolute) whose content is TARGET leads, by its
- * text alone: ".." and "." resolved, no link along the way followed. False
- * when it does not fit in SIZE. */
+/* Where the symlink at LINK (absolute, normalized: no ".", "..", "//" or
+ * trailing slash) whose content is TARGET leads, by its text alone: ".."
+ * and "." resolved, no link along the way followed. False when it does not
+ * fit in SIZE. */
 bool path_follow_link(char *out, size_t size, const char *link, const char *target);
 /* "a", "a or b", "a, b or c": the N WORDS as a list for messages. */
 void words_join(char *buf, size_t size, const char *const *words, size_t n);
