@@ -51,7 +51,7 @@ check "libdaxctl opened by another thread ($lib) than the main one ($main)" \
 	test -n "$lib" -a -n "$main" -a "$lib" != "$main"
 # the thread also has libdaxctl list the devices (its reads: O_RDONLY|O_CLOEXEC),
 # so the main thread's questions after the change find them listed
-lsize='dax[0-9]+\.[0-9]+/size", O_RDONLY\|O_CLOEXEC\)'
+lsize='dax[0-9]+\.[0-9]+/size", O_RDONLY\|O_CLOEXEC[ )]'
 check "libdaxctl lists the devices on its thread ($(grep -E "^$lib .*$lsize" /tmp/apply.st | wc -l) sizes read)" \
 	grep -q -E "^$lib .*$lsize" /tmp/apply.st
 is "libdaxctl lists no device on the main thread" "$(grep -c -E "^$main .*$lsize" /tmp/apply.st)" 0
