@@ -31,9 +31,9 @@ struct daxctl_verifier {
 /*
  * Start loading libdaxctl (and what it pulls in: libkmod, libcrypto, ...)
  * and a context that lists the devices, on a thread of its own, while the
- * changes go on; the first question waits for it. Loading costs a run as much as changing a few
- * devices, most of it reading the libraries, and a change mostly waits on
- * the kernel. Without a thread (it could not be started) the first
+ * changes go on; the first question waits for it. Loading costs a run as
+ * much as changing a few devices, most of it reading the libraries, and a
+ * change mostly waits on the kernel. Without a thread (it could not be started) the first
  * question loads it, as before.
  */
 void daxctl_verifier_prefetch(struct daxctl_verifier *v);

@@ -434,7 +434,8 @@ static int device_dir(const struct facet_src *f, char *out, size_t size)
 {
 	char target[PATH_MAX];
 
-	if (sysroot_is_live(f->c) && sysroot_readlink(f->c, target, sizeof(target), "%s", f->dev) == 0 &&
+	if (sysroot_is_live(f->c) &&
+	    sysroot_readlink(f->c, target, sizeof(target), "%s", f->dev) == 0 &&
 	    path_follow_link(out, size, f->dev, target) && str_has_prefix(out, "/sys/devices/"))
 		return 0;
 	return sysroot_canonical(f->c, out, size, "%s", f->dev);
