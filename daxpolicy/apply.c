@@ -98,7 +98,7 @@ static int leave_driver(const struct dp_ctx *c, const char *name, const char *dr
 	return 0;
 }
 
-/* Device names, sorted once filled. */
+/* Device names, in the order listed until names_sort. */
 struct names {
 	char (*v)[DAX_NAME_MAX];
 	size_t n, cap;
@@ -115,6 +115,15 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+/* Once, after the last listing: a sort per listing, per change, made
+ * collateral checks cost N log N string compares per device. */
+static void names_sort(struct names *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_name);
+}
+
+/* NAME in L, sorted */
 static bool names_has(const struct names *l, const char *name)
 {
 	return l->n && bsearch(name, l->v, l->n, sizeof(*l->v), cmp_name);
@@ -142,8 +151,6 @@ static int names_of_dir(const struct dp_ctx *c, const char *path, struct names *
 		}
 		str_copy(l->v[l->n++], DAX_NAME_MAX, de->d_name);
 	}
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), cmp_name);
 	return 0;
 }
 
@@ -174,14 +181,14 @@ static int unbound_devices(const struct dp_ctx *c, struct names *out)
 	}
 	if (rc)
 		return rc;
-	if (bound.n > 1)
-		qsort(bound.v, bound.n, sizeof(*bound.v), cmp_name);
-	*out = all;	/* unbound ones kept in place, in order */
+	names_sort(&bound);
+	*out = all;	/* unbound ones kept in place */
 	out->n = 0;
 	for (size_t i = 0; i < all.n; i++)
 		if (!names_has(&bound, all.v[i]))
 			memmove(out->v[out->n++], all.v[i], DAX_NAME_MAX);
 	all = (struct names){ 0 };	/* now out's */
+	names_sort(out);	/* a few: told about in order */
 	return 0;
 }
 
@@ -193,9 +200,16 @@ static void undo_collateral(const struct dp_ctx *c, const char *driver, const ch
 {
 	_cleanup_(names_free) struct names now = { 0 };
 	char path[PATH_MAX], drv[DRIVER_NAME_MAX];
-	bool listed = str_printf(path, sizeof(path), DAX_DRIVERS "/%s", driver) &&
-		      names_of_dir(c, path, &now) == 0;
+	bool others = false, listed;
 
+	/* usually NAME was the only one: then nothing can have been taken */
+	for (size_t i = 0; i < unbound->n && !others; i++)
+		others = strcmp(unbound->v[i], name) != 0;
+	if (!others)
+		return;
+	listed = str_printf(path, sizeof(path), DAX_DRIVERS "/%s", driver) &&
+		 names_of_dir(c, path, &now) == 0;
+	names_sort(&now);
 	for (size_t i = 0; i < unbound->n; i++) {
 		const char *dev = unbound->v[i];
 

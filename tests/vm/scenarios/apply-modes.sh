@@ -61,6 +61,12 @@ is "the main thread reads no part of the bus's path as a link" \
 	"$(grep -c -E "^$main +readlink\(\"/sys/bus/dax/devices\"" /tmp/apply.st)" 0
 check "  it reads the devices' links ($(grep -c -E "^$main +readlink\(\"/sys/bus/dax/devices/dax[0-9.]+\"" /tmp/apply.st))" \
 	grep -q -E "^$main +readlink\(\"/sys/bus/dax/devices/dax[0-9.]+\"" /tmp/apply.st
+# kmem's new_id (where it is written, 6.1) finds no other device unbound:
+# kmem's directory is listed before it, to know what was unbound, and not
+# again after it, to see what was taken along
+is "new_id with no other device unbound: kmem's directory listed at most once" \
+	"$(grep -c -E "^$main +openat\(AT_FDCWD, \"/sys/bus/dax/drivers/kmem\", .*O_DIRECTORY" /tmp/apply.st |
+	   awk '{ print ($1 <= 1) ? "yes" : "no (" $1 ")" }')" yes
 # on the main thread: every signal blocked, the thread made, the mask put back
 is "the main thread blocks every signal while it starts it" "$(awk -v m="$main" '$1 != m { next }
 	st == 0 && /rt_sigprocmask\(SIG_SETMASK, ~\[/ { st = 1; next }
