@@ -198,3 +198,36 @@ round() {
 	done
 	nothing_to_do "$n" "$r"
 }
+
+# Where a batch's time goes, by system call (run-vm-bench TRACE=1): one
+# devdax -> system-ram step, and back, of the floor and of dax-policy at N
+# devices under `perf trace -s` (each thread's calls, count and time),
+# untimed and outside the rounds. What dax-policy spends beyond the
+# floor's writes is in its reads, links, listings and waits.
+trace_steps() {
+	local n=$1 tool out
+	command -v perf >/dev/null || { echo "# trace: no perf here (linux-perf)"; return 0; }
+	grow "$n" 128M || return
+	devs=$(devices | head -n "$n" | tr '\n' ' ')
+	modprobe -a kmem fsdev_dax device_dax
+	policy devdax
+	dax-policy apply >/dev/null 2>&1
+	for tool in floor dax-policy; do
+		for step in to-system-ram from-system-ram; do
+			settled "trace $tool $step" || return
+			out=/tmp/trace-$tool-$step
+			case $tool/$step in
+			floor/to-*) perf trace -s -o "$out" -- "$floor" device_dax kmem $devs ;;
+			floor/from-*) perf trace -s -o "$out" -- "$floor" kmem device_dax $devs ;;
+			dax-policy/to-*) policy system-ram; perf trace -s -o "$out" -- dax-policy apply ;;
+			dax-policy/from-*) policy devdax; perf trace -s -o "$out" -- dax-policy apply ;;
+			esac >/dev/null 2>&1
+			# per thread: its header, then its 8 costliest calls
+			awk -v t="$tool $step N=$n" '
+				/ events, / { th = $1 " " $2; k = 0; next }
+				th && $1 ~ /^[a-z_0-9]+$/ && $2 ~ /^[0-9]+$/ && k++ < 8 {
+					printf "# trace %s %s: %-12s %6d calls %9.1f ms\n", t, th, $1, $2, $4 }' "$out"
+		done
+	done
+	check "trace: N=$n back in devdax" all_in device_dax $devs
+}
