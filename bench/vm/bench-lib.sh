@@ -224,7 +224,7 @@ trace_steps() {
 			esac >/dev/null 2>&1
 			# per thread: its header, then its 8 costliest calls
 			awk -v t="$tool $step N=$n" '
-				/ events, / { th = $1 " " $2; k = 0; next }
+				/ events, / { th = $1 " " $2; sub(/,$/, "", th); k = 0; next }
 				th && $1 ~ /^[a-z_0-9]+$/ && $2 ~ /^[0-9]+$/ && k++ < 8 {
 					printf "# trace %s %s: %-12s %6d calls %9.1f ms\n", t, th, $1, $2, $4 }' "$out"
 		done
