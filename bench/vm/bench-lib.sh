@@ -202,7 +202,8 @@ round() {
 # Where a batch's time goes, by system call (run-vm-bench TRACE=1): one
 # devdax -> system-ram step, and back, of the floor and of dax-policy at N
 # devices under `perf trace -s` (each thread's calls, count and time),
-# untimed and outside the rounds. What dax-policy spends beyond the
+# untimed and outside the rounds; dax-policy is given the devices by name,
+# since the rounds may have made more than N. What dax-policy spends beyond the
 # floor's writes is in its reads, links, listings and waits.
 trace_steps() {
 	local n=$1 tool out
@@ -219,8 +220,8 @@ trace_steps() {
 			case $tool/$step in
 			floor/to-*) perf trace -s -o "$out" -- "$floor" device_dax kmem $devs ;;
 			floor/from-*) perf trace -s -o "$out" -- "$floor" kmem device_dax $devs ;;
-			dax-policy/to-*) policy system-ram; perf trace -s -o "$out" -- dax-policy apply ;;
-			dax-policy/from-*) policy devdax; perf trace -s -o "$out" -- dax-policy apply ;;
+			dax-policy/to-*) policy system-ram; perf trace -s -o "$out" -- dax-policy apply $devs ;;
+			dax-policy/from-*) policy devdax; perf trace -s -o "$out" -- dax-policy apply $devs ;;
 			esac >/dev/null 2>&1
 			# per thread: its header, then its 8 costliest calls
 			awk -v t="$tool $step N=$n" '
