@@ -13,6 +13,11 @@
  *     what deciding that a device needs nothing reads: its driver link,
  *     size, resource and target_node (the "nothing to do" floor)
  *
+ * Built as dax-floor-ask too (FLOOR_ASK_LIBDAXCTL): after the writes it
+ * asks libdaxctl what dax-policy asks it of each changed device (enabled,
+ * and for kmem a memory object), with libdaxctl linked: the least a tool
+ * that keeps libdaxctl's second opinion costs.
+ *
  * The memory blocks of a device come from its resource and size (one
  * range per device, as the benchmark makes them). Exit 1 when a write
  * failed, which leaves the benchmark's verification to say what.
@@ -20,10 +25,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef FLOOR_ASK_LIBDAXCTL
+#include <daxctl/libdaxctl.h>
+#endif
 
 #define DAX_BUS "/sys/bus/dax"
 #define MEMORY "/sys/devices/system/memory"
@@ -121,6 +130,28 @@ static int read_all(int n, char **devs)
 	return failed;
 }
 
+#ifdef FLOOR_ASK_LIBDAXCTL
+/* libdaxctl's view of each of DEVS: enabled, and with memory if TO is kmem. */
+static int ask(const char *to, int n, char **devs)
+{
+	bool memory = strcmp(to, "kmem") == 0;
+	struct daxctl_ctx *ctx;
+	int agreed = 0;
+
+	if (daxctl_new(&ctx) < 0)
+		return 1;
+	for (struct daxctl_region *r = daxctl_region_get_first(ctx); r;
+	     r = daxctl_region_get_next(r))
+		for (struct daxctl_dev *d = daxctl_dev_get_first(r); d; d = daxctl_dev_get_next(d))
+			for (int i = 0; i < n; i++)
+				if (strcmp(daxctl_dev_get_devname(d), devs[i]) == 0)
+					agreed += memory ? daxctl_dev_get_memory(d) != NULL
+							 : daxctl_dev_is_enabled(d);
+	daxctl_unref(ctx);
+	return agreed != n;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	uint64_t bs;
@@ -143,5 +174,8 @@ int main(int argc, char **argv)
 	}
 	for (int i = 3; i < argc; i++)
 		failed |= move(argv[1], argv[2], argv[i], bs);
+#ifdef FLOOR_ASK_LIBDAXCTL
+	failed |= ask(argv[2], argc - 3, argv + 3);
+#endif
 	return failed;
 }

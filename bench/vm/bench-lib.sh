@@ -10,6 +10,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../../tests/vm/scenarios/lib.sh"
 export PATH=/usr/local/sbin:$PATH
 floor=$DAXTEST_BUILD/bench/dax-floor
+floor_ask=$DAXTEST_BUILD/bench/dax-floor-ask
 conf=/etc/dax-policy.conf
 mem=/sys/devices/system/memory
 
@@ -112,6 +113,10 @@ there_and_back() {
 		timed floor "to-$to" "$n" "$floor" device_dax "$drv" $devs
 		check "floor: N=$n in $to" all_in "$drv" $devs
 		timed floor "from-$to" "$n" "$floor" "$drv" device_dax $devs ;;
+	floor-ask)	# the floor, then libdaxctl's opinion of each device
+		timed floor-ask "to-$to" "$n" "$floor_ask" device_dax "$drv" $devs
+		check "floor-ask: N=$n in $to" all_in "$drv" $devs
+		timed floor-ask "from-$to" "$n" "$floor_ask" "$drv" device_dax $devs ;;
 	daxctl)
 		timed daxctl "to-$to" "$n" daxctl reconfigure-device -m system-ram all
 		check "daxctl: N=$n in $to" all_in "$drv" $devs
@@ -187,13 +192,13 @@ round() {
 		dp=(dax-policy ${DAXBENCH_BASELINE:+baseline})
 		each_dp=(dax-policy-each ${DAXBENCH_BASELINE:+baseline-each})
 	fi
-	tools=(floor daxctl "${dp[@]}")
+	tools=(floor floor-ask daxctl "${dp[@]}")
 	[ -n "$each" ] && tools+=(floor-each daxctl-each "${each_dp[@]}")
 	for ((i = 0; i < ${#tools[@]}; i++)); do
 		there_and_back "${tools[(i + r) % ${#tools[@]}]}" system-ram "$n"
 	done
 	# the floor first, after the system-ram steps; then the two in turn
-	for tool in floor "${dp[@]}"; do
+	for tool in floor floor-ask "${dp[@]}"; do
 		there_and_back "$tool" fsdev "$n"
 	done
 	nothing_to_do "$n" "$r"
