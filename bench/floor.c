@@ -131,23 +131,33 @@ static int read_all(int n, char **devs)
 }
 
 #ifdef FLOOR_ASK_LIBDAXCTL
-/* libdaxctl's view of each of DEVS: enabled, and with memory if TO is kmem. */
+/* libdaxctl's view of each of DEVS: enabled, and with memory if TO is kmem.
+ * 0, or 1 naming each device it disagrees about or does not list. */
 static int ask(const char *to, int n, char **devs)
 {
 	bool memory = strcmp(to, "kmem") == 0;
 	struct daxctl_ctx *ctx;
 	int agreed = 0;
 
-	if (daxctl_new(&ctx) < 0)
+	if (daxctl_new(&ctx) < 0) {
+		fprintf(stderr, "dax-floor-ask: no libdaxctl context\n");
 		return 1;
+	}
 	for (struct daxctl_region *r = daxctl_region_get_first(ctx); r;
 	     r = daxctl_region_get_next(r))
 		for (struct daxctl_dev *d = daxctl_dev_get_first(r); d; d = daxctl_dev_get_next(d))
-			for (int i = 0; i < n; i++)
-				if (strcmp(daxctl_dev_get_devname(d), devs[i]) == 0)
-					agreed += memory ? daxctl_dev_get_memory(d) != NULL
-							 : daxctl_dev_is_enabled(d);
+			for (int i = 0; i < n; i++) {
+				if (strcmp(daxctl_dev_get_devname(d), devs[i]) != 0)
+					continue;
+				if (memory ? daxctl_dev_get_memory(d) != NULL : daxctl_dev_is_enabled(d))
+					agreed++;
+				else
+					fprintf(stderr, "dax-floor-ask: libdaxctl finds %s %s\n", devs[i],
+						memory ? "without memory" : "disabled");
+			}
 	daxctl_unref(ctx);
+	if (agreed != n)
+		fprintf(stderr, "dax-floor-ask: libdaxctl agrees about %d of %d devices\n", agreed, n);
 	return agreed != n;
 }
 #endif
