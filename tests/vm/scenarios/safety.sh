@@ -178,7 +178,11 @@ set -- $(blocks_of dax1.0)
 echo online_kernel > /sys/devices/system/memory/memory$4/state
 "$pinmem" 1 64 300 > /tmp/pin.out 2>&1 &
 pinner=$!
-check "64 MiB of node 1 pinned long-term (io_uring)" wait_line /tmp/pin.out pinned
+wait_line /tmp/pin.out pinned; pinned=$?
+# without the pin every check below fails too: say what pinmem said
+[ "$pinned" = 0 ] || echo "# pinmem ($(kill -0 "$pinner" 2>/dev/null && echo running || echo exited)):" \
+	"$(tr '\n' ' ' < /tmp/pin.out)"
+check "64 MiB of node 1 pinned long-term (io_uring)" test "$pinned" = 0
 for b in $1 $2 $3; do echo online_movable > /sys/devices/system/memory/memory$b/state; done
 before=$(for b in $(blocks_of dax1.0); do echo "$(cat /sys/devices/system/memory/memory$b/state)/$(cat /sys/devices/system/memory/memory$b/valid_zones)"; done | tr '\n' ' ')
 echo "# dax1.0 blocks before: $before"
