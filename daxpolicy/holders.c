@@ -66,6 +66,11 @@ struct scan {
 	bool map_files; /* /proc/PID/map_files may be read (CAP_SYS_ADMIN) */
 	pid_t self;
 	char *read_buf; /* PROC_READ_BUF, or NULL: stdio's own */
+	/* the processes the fd pass found with memory, for the maps pass:
+	 * /proc listed and each exe link read once, not twice */
+	int *pids;
+	size_t npids, cap_pids;
+	bool pids_whole; /* every one of them is in PIDS (no allocation failed) */
 };
 
 /* F reads through the scan's buffer, asking for more than a page a read
@@ -355,9 +360,28 @@ static bool without_memory(const struct scan *s, int pid)
 	return sysroot_readlink(s->c, exe, sizeof(exe), "/proc/%d/exe", pid) == -ENOENT;
 }
 
-/* Each process of /proc, for SCAN_ONE (fds, then maps once every node that
- * is open somewhere is known). */
-static void each_process(struct scan *s, DIR *proc, void (*scan_one)(struct scan *s, int pid))
+/* Remember PID for the maps pass; without room, that pass lists /proc again. */
+static void keep_pid(struct scan *s, int pid)
+{
+	if (!s->pids_whole)
+		return;
+	if (s->npids == s->cap_pids) {
+		size_t ncap = s->cap_pids ? s->cap_pids * 2 : 256;
+		int *np = realloc(s->pids, ncap * sizeof(*np));
+
+		if (!np) {
+			s->pids_whole = false;
+			return;
+		}
+		s->pids = np;
+		s->cap_pids = ncap;
+	}
+	s->pids[s->npids++] = pid;
+}
+
+/* Each process of /proc with memory, for SCAN_ONE; KEEP: remember them. */
+static void each_process(struct scan *s, DIR *proc, void (*scan_one)(struct scan *s, int pid),
+			 bool keep)
 {
 	struct dirent *de;
 
@@ -372,8 +396,27 @@ static void each_process(struct scan *s, DIR *proc, void (*scan_one)(struct scan
 			continue;
 		if (without_memory(s, pid))
 			continue;
+		if (keep)
+			keep_pid(s, pid);
 		scan_one(s, pid);
 	}
+}
+
+/* The fds of every process, then the maps (once every node that is open
+ * somewhere is known) of those the first pass found. A process started
+ * between the passes has its maps read only if /proc is listed again;
+ * one started after the listing is missed either way. */
+static void scan_processes(struct scan *s, DIR *proc)
+{
+	s->pids_whole = true;
+	each_process(s, proc, scan_fds, true);
+	if (!s->pids_whole) {
+		each_process(s, proc, scan_maps, false);
+		return;
+	}
+	memset(s->last_pid, 0, s->n * sizeof(*s->last_pid));
+	for (size_t i = 0; i < s->npids; i++)
+		scan_maps(s, s->pids[i]);
 }
 
 void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, size_t n,
@@ -435,8 +478,8 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 				out[i].unknown |= wanted(s, i);
 		return;
 	}
-	each_process(s, proc, scan_fds);
-	each_process(s, proc, scan_maps);
+	scan_processes(s, proc);
+	free(s->pids);
 }
 
 bool holders_any(const struct holders *h)

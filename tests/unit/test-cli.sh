@@ -411,6 +411,9 @@ EOF
 )
 	strace -f -qq -e trace=openat -o "$tmp/strace" "$dp" --root "$root" --config "$all" status >/dev/null 2>&1
 	is "  /proc is read once for all devices, not once per device" "$(grep -c "\"$root/proc\", .*O_DIRECTORY" "$tmp/strace")" 1
+	strace -f -qq -e trace=readlink,readlinkat -o "$tmp/strace" "$dp" --root "$root" --config "$all" status >/dev/null 2>&1
+	is "  a process's exe link is read once, for its fds and its maps both" \
+		"$(grep -c "\"$root/proc/4242/exe\"" "$tmp/strace")" 1
 	# the live /sys: an attribute is opened and read, no fstat between (sysfs
 	# has no FIFO or device node); under --root every file is checked
 	if [ -r /sys/devices/system/memory/block_size_bytes ]; then
