@@ -12,6 +12,7 @@
 void ctx_init(struct dp_ctx *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->root_fd = -1;
 	c->dry_run_out = stdout;
 	c->verbosity = VERBOSITY_NORMAL;
 	c->offline_timeout = 30;

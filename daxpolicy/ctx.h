@@ -22,6 +22,7 @@ enum verbosity { VERBOSITY_QUIET, VERBOSITY_NORMAL, VERBOSITY_VERBOSE, VERBOSITY
 
 struct dp_ctx {
 	char root[PATH_MAX];		/* --root, canonical; "" for the live system */
+	int root_fd;			/* --root opened (O_PATH), or -1 */
 	bool dry_run;			/* print writes instead of doing them */
 	FILE *dry_run_out;		/* where that listing goes (stderr under --json) */
 	enum verbosity verbosity;

@@ -82,9 +82,14 @@ static void read_in_pages(const struct scan *s, FILE *f)
 }
 
 /* Does DEVS[i] need looking for? (asked for, and its number known) */
+static bool wanted_dev_at(const struct dax_device *const *devs, size_t i)
+{
+	return devs[i] && devs[i]->devnum;
+}
+
 static bool wanted(const struct scan *s, size_t i)
 {
-	return s->devs[i] && s->devs[i]->devnum;
+	return wanted_dev_at(s->devs, i);
 }
 
 static int cmp_num(const void *a, const void *b)
@@ -435,7 +440,7 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 		if (!devs[i])
 			continue;
 		if (!devs[i]->devnum)
-			out[i].unknown = true; /* sysfs "dev" unread: cannot compare */
+			out[i].unknown = "its device number is unknown"; /* cannot compare */
 		else
 			any = true;
 	}
@@ -448,7 +453,8 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 	read_buf = malloc(PROC_READ_BUF);
 	if (!s || !last_pid || !by_num) {
 		for (size_t i = 0; i < n; i++)
-			out[i].unknown |= devs[i] != NULL;
+			if (wanted_dev_at(devs, i))
+				out[i].unknown = "out of memory";
 		return;
 	}
 	*s = (struct scan){ .c = c,
@@ -473,9 +479,13 @@ void holders_scan(const struct dp_ctx *c, const struct dax_device *const *devs, 
 	proc = sysroot_opendir(c, "/proc");
 	if (!proc) {
 		/* no /proc at all (a --root tree without one): no processes */
+		const char *why = errno == EXDEV ? "/proc leads out of the --root tree"
+						 : "/proc cannot be listed";
+
 		if (errno != ENOENT)
 			for (size_t i = 0; i < n; i++)
-				out[i].unknown |= wanted(s, i);
+				if (wanted(s, i))
+					out[i].unknown = why;
 		return;
 	}
 	scan_processes(s, proc);
@@ -493,7 +503,7 @@ void holders_describe(const struct holders *h, char *buf, size_t size)
 
 	buf[0] = '\0';
 	if (h->unknown) {
-		snprintf(buf, size, "who holds it cannot be told (its device number is unknown)");
+		snprintf(buf, size, "who holds it cannot be told (%s)", h->unknown);
 		return;
 	}
 	for (int i = 0; i < h->n && i < HOLDERS_MAX; i++) {

@@ -40,7 +40,9 @@ struct holders {
 	int n;			/* holders found (may exceed HOLDERS_MAX) */
 	struct holder h[HOLDERS_MAX];
 	int mounts;		/* filesystems mounted from the device */
-	bool unknown;		/* who holds it cannot be told: its number is unknown */
+	/* who holds it cannot be told, and why ("its device number is
+	 * unknown"); NULL when it can */
+	const char *unknown;
 };
 
 /*

@@ -124,13 +124,13 @@ void holders_of_entries(const struct dp_ctx *c, const struct plan_entry *e, size
 		/* cannot look: every device that would change counts as held */
 		memset(out, 0, n * sizeof(*out));
 		for (size_t i = 0; i < n; i++)
-			out[i].unknown = node_matters(&e[i]);
+			out[i].unknown = node_matters(&e[i]) ? "out of memory" : NULL;
 	}
 	/* out of devdax and fsdev only a file left open can hold the node: one
 	 * that cannot be looked for is not taken for one */
 	for (size_t i = 0; i < n; i++)
 		if (!mode_has_dev_node(e[i].dev.mode))
-			out[i].unknown = false;
+			out[i].unknown = NULL;
 }
 
 void assess_plan(const struct dp_ctx *c, const struct plan *plan, struct outcome *out)

@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -18,7 +20,7 @@ bool sysroot_set(struct dp_ctx *c, const char *dir)
 {
 	size_t n;
 
-	c->root[0] = '\0';
+	sysroot_release(c);
 	if (!dir || !*dir || strcmp(dir, "/") == 0)
 		return true;
 	/* canonical, so paths under it can be told apart from the root */
@@ -31,7 +33,21 @@ bool sysroot_set(struct dp_ctx *c, const char *dir)
 	n = strlen(c->root);
 	while (n > 1 && c->root[n - 1] == '/')
 		c->root[--n] = '\0';
+	/* what reads resolve beneath (open_beneath) */
+	c->root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->root_fd < 0) {
+		c->root[0] = '\0';
+		return false;
+	}
 	return true;
+}
+
+void sysroot_release(struct dp_ctx *c)
+{
+	if (c->root_fd >= 0)
+		close(c->root_fd);
+	c->root_fd = -1;
+	c->root[0] = '\0';
 }
 
 bool sysroot_is_live(const struct dp_ctx *c)
@@ -89,6 +105,61 @@ static int open_regular(const char *full, int flags)
 	return take_fd(&fd);
 }
 
+/* Whether REAL, a canonical path, is the root or under it: only if a '/'
+ * follows the root (/x/root is not in /x/ro). */
+static bool under_root(const struct dp_ctx *c, const char *real)
+{
+	size_t n = strlen(c->root);
+
+	return strncmp(real, c->root, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
+/*
+ * Under --root, open FULL for reading so that no link in it, absolute or
+ * of '..', leads out of the tree (a made-up tree's attribute could be a
+ * link to /etc/shadow, and its first bytes show in a message): EXDEV
+ * then. A kernel without openat2 (before 5.6): the file must
+ * resolve inside the root. FLAGS: O_RDONLY, with O_DIRECTORY for a
+ * directory.
+ */
+static int open_beneath(const struct dp_ctx *c, const char *full, int flags)
+{
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK),
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	const char *rel = live_part(c, full);
+	char real[PATH_MAX];
+	long fd;
+
+	while (*rel == '/')
+		rel++;
+	fd = syscall(SYS_openat2, c->root_fd, *rel ? rel : ".", &how, sizeof(how));
+	if (fd >= 0)
+		return (int)fd;
+	if (errno != ENOSYS)
+		return -errno;
+	if (!realpath(full, real))
+		return -errno;
+	if (!under_root(c, real))
+		return -EXDEV;
+	fd = open(real, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* An fd of a regular file (what every file read or written is), or -errno */
+static int regular_only(int fd)
+{
+	_cleanup_close_ int owned = fd;
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	return take_fd(&owned);
+}
+
 /*
  * The live /sys holds only regular files, directories and links (no FIFO,
  * no device node can be made there), and a directory cannot be opened for
@@ -100,7 +171,9 @@ static int open_attr(const struct dp_ctx *c, const char *full, int flags)
 {
 	int fd;
 
-	if (!sysroot_is_live(c) || !str_has_prefix(full, "/sys/"))
+	if (!sysroot_is_live(c))
+		return regular_only(open_beneath(c, full, flags));
+	if (!str_has_prefix(full, "/sys/"))
 		return open_regular(full, flags);
 	fd = open(full, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	return fd < 0 ? -errno : fd;
@@ -231,15 +304,6 @@ int sysroot_link_name(const struct dp_ctx *c, char *out, size_t size, const char
 	return str_copy(out, size, base) ? 0 : -ENAMETOOLONG;
 }
 
-/* Whether REAL, a canonical path, is the root or under it: only if a '/'
- * follows the root (/x/root is not in /x/ro). */
-static bool under_root(const struct dp_ctx *c, const char *real)
-{
-	size_t n = strlen(c->root);
-
-	return strncmp(real, c->root, n) == 0 && (real[n] == '/' || real[n] == '\0');
-}
-
 int sysroot_canonical(const struct dp_ctx *c, char *out, size_t size, const char *fmt, ...)
 {
 	char full[PATH_MAX], real[PATH_MAX];
@@ -265,7 +329,9 @@ DIR *sysroot_opendir(const struct dp_ctx *c, const char *fmt, ...)
 {
 	char full[PATH_MAX];
 	va_list ap;
+	DIR *d;
 	bool ok;
+	int fd;
 
 	va_start(ap, fmt);
 	ok = vfull_path(c, full, sizeof(full), fmt, ap);
@@ -274,7 +340,17 @@ DIR *sysroot_opendir(const struct dp_ctx *c, const char *fmt, ...)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	return opendir(full);
+	if (sysroot_is_live(c))
+		return opendir(full);
+	fd = open_beneath(c, full, O_RDONLY | O_DIRECTORY);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
 }
 
 FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
@@ -292,7 +368,7 @@ FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	fd = open_regular(full, O_RDONLY);
+	fd = open_attr(c, full, O_RDONLY);
 	if (fd < 0) {
 		errno = -fd;
 		return NULL;

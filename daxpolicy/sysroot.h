@@ -23,6 +23,8 @@
 
 /* Set the root directory; "/" or "" means the live system. */
 bool sysroot_set(struct dp_ctx *c, const char *dir);
+/* Back to the live system (closes what sysroot_set opened). */
+void sysroot_release(struct dp_ctx *c);
 bool sysroot_is_live(const struct dp_ctx *c);
 
 /* Full path of a live-system path under the root; false if too long. */

@@ -27,6 +27,22 @@ fixture() {
 }
 conf() { cat > "$tmp/$1"; chmod 644 "$tmp/$1"; echo "$tmp/$1"; }
 
+# Under --root dax-policy opens files with openat2, beneath the root. strace
+# is asked for openat2 wherever openat is traced, and each such open is
+# written in the trace (-o FILE) as the openat of the whole path, which is
+# what the checks below look for.
+strace() {
+	local out= prev= a rc
+	for a in "$@"; do
+		[ "$prev" = -o ] && out=$a
+		prev=$a
+	done
+	command strace -y "${@//trace=openat/trace=openat2,openat}"
+	rc=$?
+	[ -z "$out" ] || sed -i -E 's/openat2\([0-9]+<([^>]*)>, "([^"]*)", \{flags=([^,}]*)[^}]*\}, [0-9]+\)/openat(AT_FDCWD, "\1\/\2", \3)/' "$out"
+	return $rc
+}
+
 # --- options and exit codes ---
 out=$("$dp" --help); is "--help exits 0" "$?" 0
 has "--help shows usage" "$out" "Usage: dax-policy [OPTIONS] COMMAND [DEVICE...]"
@@ -587,6 +603,40 @@ is "the driver's directory a link out of the tree: exit 3" "$?" 3
 has "  the write refused, named" "$out" "remove_id on kmem failed: Invalid cross-device link"
 is "  the file there untouched" "$(cat "$tmp/elsewhere/remove_id")" "precious"
 rm -r "$tmp/elsewhere" "$tmp/victim"
+# --- nor a read: an attribute, a directory or /proc that leads out of the
+# tree (by an absolute link or by '..') is not read, and says so ---
+root=$(fixture mixed)
+printf '4242424242\n' > "$tmp/secret"
+sysdev=$root/sys/devices/platform/hmem.0/dax0.0
+rm "$sysdev/size"; ln -s "$tmp/secret" "$sysdev/size"
+out=$("$dp" --root "$root" status dax0.0 2>&1)
+is "size a link out of the tree: exit 4" "$?" 4
+has "  not read, the device and the file named" "$out" "dax0.0: error: cannot read its size: Invalid cross-device link"
+if [[ "$out" == *4242424242* ]]; then notok "  what it names does not show"; else ok "  what it names does not show"; fi
+rm "$sysdev/size"; ln -s "$(printf '../%.0s' {1..20})${tmp#/}/secret" "$sysdev/size"
+out=$("$dp" --root "$root" status dax0.0 2>&1)
+has "  the same by '..'" "$out" "dax0.0: error: cannot read its size: Invalid cross-device link"
+root=$(fixture mixed)
+mkdir -p "$tmp/outside-bus"
+cp -a "$root/sys/bus/dax/devices/." "$tmp/outside-bus/"
+rm -r "$root/sys/bus/dax/devices"; ln -s "$tmp/outside-bus" "$root/sys/bus/dax/devices"
+out=$("$dp" --root "$root" status 2>&1)
+is "the bus's device directory a link out of the tree: not listed, exit 3" "$?" 3
+has "  and says why" "$out" "error: cannot read /sys/bus/dax: Invalid cross-device link"
+rm -r "$tmp/outside-bus"
+ram0=$(conf ram0.conf <<'EOF'
+[rule r]
+device = dax0.0
+mode = system-ram
+EOF
+)
+root=$(fixture mixed)
+rm -rf "$root/proc"; ln -s /proc "$root/proc"
+out=$("$dp" --root "$root" --config "$ram0" apply --dry-run dax0.0 2>&1)
+is "/proc a link out of the tree: the live processes are not scanned, exit 3" "$?" 3
+has "  who holds the node cannot be told, and why" "$out" \
+	"dax0.0: busy: /dev/dax0.0 is in use: who holds it cannot be told (/proc leads out of the --root tree)"
+rm "$tmp/secret"
 # a longer value before is cut to what was written, and only once it is written
 root=$(fixture mixed)
 printf 'a-much-longer-value-than-any\n' > "$root/sys/bus/dax/drivers/kmem/unbind"
