@@ -624,18 +624,12 @@ out=$("$dp" --root "$root" status 2>&1)
 is "the bus's device directory a link out of the tree: not listed, exit 3" "$?" 3
 has "  and says why" "$out" "error: cannot read /sys/bus/dax: Invalid cross-device link"
 rm -r "$tmp/outside-bus"
-ram0=$(conf ram0.conf <<'EOF'
-[rule r]
-device = dax0.0
-mode = system-ram
-EOF
-)
 root=$(fixture mixed)
 rm -rf "$root/proc"; ln -s /proc "$root/proc"
-out=$("$dp" --root "$root" --config "$ram0" apply --dry-run dax0.0 2>&1)
+out=$("$dp" --root "$root" --config "$busy" apply --dry-run dax3.0 2>&1)
 is "/proc a link out of the tree: the live processes are not scanned, exit 3" "$?" 3
 has "  who holds the node cannot be told, and why" "$out" \
-	"dax0.0: busy: /dev/dax0.0 is in use: who holds it cannot be told (/proc leads out of the --root tree)"
+	"dax3.0: busy: /dev/dax3.0 is in use: who holds it cannot be told (/proc leads out of the --root tree)"
 rm "$tmp/secret"
 # a longer value before is cut to what was written, and only once it is written
 root=$(fixture mixed)
