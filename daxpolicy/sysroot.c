@@ -114,13 +114,18 @@ static bool under_root(const struct dp_ctx *c, const char *real)
 	return strncmp(real, c->root, n) == 0 && (real[n] == '/' || real[n] == '\0');
 }
 
+/* openat2 beneath the root answers EAGAIN when a rename or mount anywhere
+ * crossed a lookup of '..' (every sysfs link has them): tries before the
+ * realpath check takes over */
+#define BENEATH_TRIES 4
+
 /*
  * Under --root, open FULL for reading so that no link in it, absolute or
  * of '..', leads out of the tree (a made-up tree's attribute could be a
  * link to /etc/shadow, and its first bytes show in a message): EXDEV
- * then. A kernel without openat2 (before 5.6): the file must
- * resolve inside the root. FLAGS: O_RDONLY, with O_DIRECTORY for a
- * directory.
+ * then. Without openat2 (a kernel before 5.6, or a seccomp filter that
+ * refuses it) or after BENEATH_TRIES EAGAINs: the file must resolve
+ * inside the root. FLAGS: O_RDONLY, with O_DIRECTORY for a directory.
  */
 static int open_beneath(const struct dp_ctx *c, const char *full, int flags)
 {
@@ -128,14 +133,18 @@ static int open_beneath(const struct dp_ctx *c, const char *full, int flags)
 				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
 	const char *rel = live_part(c, full);
 	char real[PATH_MAX];
-	long fd;
+	long fd = -1;
 
 	while (*rel == '/')
 		rel++;
-	fd = syscall(SYS_openat2, c->root_fd, *rel ? rel : ".", &how, sizeof(how));
-	if (fd >= 0)
-		return (int)fd;
-	if (errno != ENOSYS)
+	for (int i = 0; i < BENEATH_TRIES; i++) {
+		fd = syscall(SYS_openat2, c->root_fd, *rel ? rel : ".", &how, sizeof(how));
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != EAGAIN)
+			break;
+	}
+	if (errno != ENOSYS && errno != EPERM && errno != EAGAIN)
 		return -errno;
 	if (!realpath(full, real))
 		return -errno;
@@ -348,8 +357,12 @@ DIR *sysroot_opendir(const struct dp_ctx *c, const char *fmt, ...)
 		return NULL;
 	}
 	d = fdopendir(fd);
-	if (!d)
+	if (!d) {
+		int err = errno;
+
 		close(fd);
+		errno = err;
+	}
 	return d;
 }
 
@@ -368,7 +381,8 @@ FILE *sysroot_fopen(const struct dp_ctx *c, const char *fmt, ...)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	fd = open_attr(c, full, O_RDONLY);
+	fd = sysroot_is_live(c) ? open_regular(full, O_RDONLY)
+				: regular_only(open_beneath(c, full, O_RDONLY));
 	if (fd < 0) {
 		errno = -fd;
 		return NULL;

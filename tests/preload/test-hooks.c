@@ -36,6 +36,11 @@
  *                                        was written to their new_id (6.1's
  *                                        kmem); a bind before fails (ENODEV).
  *
+ *   DAX_POLICY_TEST_OPENAT2=ERRNO        openat2 fails with ENOSYS, EPERM or
+ *                                        EAGAIN (a kernel without it, a
+ *                                        seccomp filter, renames that cross
+ *                                        every lookup of '..');
+ *
  *   DAX_POLICY_TEST_JOURNAL=FILE         what is sent to the journal's socket
  *                                        (/run/systemd/journal/socket: the
  *                                        entries, FIELD=value lines) is
@@ -64,6 +69,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -241,6 +247,28 @@ int __open_2(const char *path, int flags)
 int __open64_2(const char *path, int flags)
 {
 	return open_tracked("open64", path, flags, 0);
+}
+
+long syscall(long number, ...);
+
+/* Only openat2 is failed; every other call goes on with its six possible
+ * arguments (registers on x86-64, read whether passed or not). */
+long syscall(long number, ...)
+{
+	long (*next)(long, ...) = real("syscall");
+	const char *fail = getenv("DAX_POLICY_TEST_OPENAT2");
+	long a[6];
+	va_list ap;
+
+	if (number == SYS_openat2 && fail) {
+		errno = strcmp(fail, "EPERM") == 0 ? EPERM : strcmp(fail, "EAGAIN") == 0 ? EAGAIN : ENOSYS;
+		return -1;
+	}
+	va_start(ap, number);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	return next(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 int close(int fd)
