@@ -358,6 +358,7 @@ static void read_cxl_serials(const struct dp_ctx *c, const struct snapshot *s,
 	const struct cxl_span *region = NULL;
 
 	d->ncxl = 0;
+	d->cxl_region[0] = '\0';
 	if (!d->nranges)
 		return;
 	if (!spans->listed && list_cxl_spans(c, spans) != 0) {
@@ -368,6 +369,8 @@ static void read_cxl_serials(const struct dp_ctx *c, const struct snapshot *s,
 		if (d->ranges[0].start >= spans->v[i].start &&
 		    d->ranges[0].start - spans->v[i].start < spans->v[i].size)
 			region = &spans->v[i];
+	if (region) /* named in messages: a longer name (no kernel's) is cut */
+		str_printf(d->cxl_region, sizeof(d->cxl_region), "%s", region->name);
 	for (int t = 0; region && t < CXL_SERIALS_MAX && d->ncxl < CXL_SERIALS_MAX; t++) {
 		char decoder[64], port[PATH_MAX], mem[64];
 		uint64_t serial;

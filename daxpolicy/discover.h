@@ -88,6 +88,7 @@ struct dax_device {
 	struct dax_memory mem;
 	uint64_t cxl_serial[CXL_SERIALS_MAX];	/* of the CXL memory devices it lies on */
 	int ncxl;
+	char cxl_region[32];		/* the CXL region holding its memory; "" if none */
 	uint64_t instance;		/* inode of its sysfs directory (see hold.h) */
 	bool waiting;			/* appeared while the bus held, undecided (hold.h) */
 	dev_t devnum;			/* of /dev/daxX.Y (sysfs "dev"); 0 if unknown */

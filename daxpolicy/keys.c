@@ -196,11 +196,15 @@ static void cxl_serial_describe(const struct key_setting *want, const struct dax
 	for (int i = 0; i < d->ncxl; i++)
 		str_printf(have + strlen(have), sizeof(have) - strlen(have), "%s%#" PRIx64,
 			   i ? ", " : "", d->cxl_serial[i]);
-	if (!d->ncxl)
-		snprintf(why, size, "not on CXL memory (no CXL region holds it)");
-	else
+	if (d->ncxl)
 		snprintf(why, size, "CXL memory device serial %s is not %#" PRIx64, have,
 			 want->v.u64);
+	else if (d->cxl_region[0])
+		snprintf(why, size,
+			 "on CXL region %s, but no serial of its memory devices can be read",
+			 d->cxl_region);
+	else
+		snprintf(why, size, "not on CXL memory (no CXL region holds it)");
 }
 
 /* ---- the table ---------------------------------------------------------- */

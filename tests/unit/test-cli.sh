@@ -1468,6 +1468,11 @@ out=$("$dp" --root "$root" --config "$cxlconf" explain dax1.0 2>&1)
 has "  explain: the rule matched" "$out" "rule cxl ($cxlconf:4): matches -> mode unbound"
 out=$("$dp" --root "$root" --config "$cxlconf" explain dax0.0 2>&1)
 has "  explain dax0.0: not on CXL memory" "$out" "no match: not on CXL memory (no CXL region holds it)"
+mv "$root/sys/devices/cxl/mem0/serial" "$tmp/serial"
+out=$("$dp" --root "$root" --config "$cxlconf" explain dax1.0 2>&1)
+has "  a region holds it but no serial can be read: says so, naming the region" "$out" \
+	"no match: on CXL region region0, but no serial of its memory devices can be read"
+mv "$tmp/serial" "$root/sys/devices/cxl/mem0/serial"
 printf '0x9999\n' > "$root/sys/devices/cxl/mem0/serial"
 out=$("$dp" --root "$root" --config "$cxlconf" explain dax1.0 2>&1)
 has "  another serial: no match, naming the one it is on" "$out" "no match"
